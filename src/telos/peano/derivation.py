@@ -1,0 +1,713 @@
+"""A derivation: the context of definitions every check and proof state works in (SPEC §2–§3.1).
+
+It holds the definitions in insertion order, the indexes the kernel queries (the "existing
+values" map, inhabitants by declared and by evaluated type, the arrow set) and the annotations.
+On top of it sit the context-dependent operations: evaluation (§2.4), type inference (§2.8),
+the subterm-object walk performed by every definition (§3.1), higher-order unification for
+backward steps (§2.7), the forward argument enumeration (§4.4), the backward subgoal
+enumeration (§4.5) and the built-in equality rules (§2.9).
+
+A derivation is mutable while it is being built (loading a theory, a checker block); proof
+states treat it as a value: they `copy()` before defining anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import TypeCheckError
+from .terms import (
+    App,
+    Arrow,
+    Atom,
+    Decl,
+    Lambda,
+    PatDecl,
+    Term,
+    apply_unifier,
+    free_variables,
+    match,
+    subst,
+    term_info,
+)
+
+TYPE = Atom("type")
+PROP = Atom("prop")
+EQ = Atom("=")
+BUILTIN_RULES = ("eval", "rewrite", "eq_symm", "eq_refl")
+_BUILTIN_SET = frozenset(BUILTIN_RULES)
+_NUMERIC = re.compile(r"^[0-9]+(/[0-9]+)?$")
+
+
+def is_numeric_atom(name: str) -> bool:
+    """A numeric literal (digits, optionally `/` and digits): out of scope, a located error."""
+    return _NUMERIC.match(name) is not None
+
+
+def is_builtin_app(t: Term) -> bool:
+    return type(t) is App and type(t.fn) is Atom and t.fn.name in _BUILTIN_SET  # type: ignore[attr-defined]
+
+
+def is_equality(t: Term) -> bool:
+    """"Type looks like a proposition" of SPEC §2.8, which for well-typed types means `(= a b)`."""
+    return type(t) is App and t.fn == EQ  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One context entry: `name : type [= value]`, with what the kernel derives from it once."""
+
+    type: Term
+    value: Term | None
+    is_proof: bool  # SPEC §2.8 "object is a proof": type(type) = prop, or an equality
+    evaluated: Term  # eval(Atom(name)): the value unfolded, or the atom itself
+    eval_type: Term  # eval(type)
+
+
+class Derivation:
+    """Definitions in insertion order plus the indexes of SPEC §3.1."""
+
+    __slots__ = (
+        "defs",
+        "values",
+        "type_names",
+        "eval_types",
+        "first_by_eval",
+        "arrows",
+        "valued",
+        "forward",
+        "backward",
+        "counter",
+    )
+
+    def __init__(self) -> None:
+        self.defs: dict[str, Definition] = {}
+        # "existing values": term -> first name it was registered under (never overwritten)
+        self.values: dict[Term, str] = {}
+        # declared type -> names with exactly that type (raw-inhabited test, redundancy filter)
+        self.type_names: dict[Term, tuple[str, ...]] = {}
+        # evaluated type -> names (eval-inhabited test, backward enumeration)
+        self.eval_types: dict[Term, tuple[str, ...]] = {}
+        # evaluated object -> first name in insertion order that evaluates to it
+        self.first_by_eval: dict[Term, str] = {}
+        self.arrows: set[str] = set(BUILTIN_RULES)
+        self.valued: set[str] = set()  # names that have a value (evaluation's fast path)
+        self.forward: dict[str, tuple[PatDecl, ...]] = {}
+        self.backward: dict[str, tuple[str, ...]] = {}
+        self.counter = 0  # `next_id()`: numeric suffixes of checker-defined names
+        # `type` is predefined outside the insertion order; `prop` inside it, then re-defined
+        # so that its subterm object `prop@type` follows it (as the golden `state` shows).
+        self._set("prop", Definition(TYPE, None, False, PROP, TYPE))
+        self.define("prop", TYPE)
+
+    # -- copying ---------------------------------------------------------------------------
+
+    def copy(self) -> Derivation:
+        new = Derivation.__new__(Derivation)
+        new.defs = self.defs.copy()
+        new.values = self.values.copy()
+        new.type_names = self.type_names.copy()
+        new.eval_types = self.eval_types.copy()
+        new.first_by_eval = self.first_by_eval.copy()
+        new.arrows = self.arrows.copy()
+        new.valued = self.valued.copy()
+        new.forward = self.forward  # annotations are never changed after loading a theory
+        new.backward = self.backward
+        new.counter = self.counter
+        return new
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> Definition | None:
+        return self.defs.get(name)
+
+    def next_id(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def fresh(self, prefix: str) -> str:
+        """SPEC §4.8: `prefix` if unused, else `prefix0`, `prefix1`, …"""
+        if prefix not in self.defs and prefix != "type":
+            return prefix
+        i = 0
+        while f"{prefix}{i}" in self.defs:
+            i += 1
+        return f"{prefix}{i}"
+
+    def raw_inhabited(self, t: Term) -> bool:
+        return t in self.type_names
+
+    def eval_inhabited(self, t: Term) -> bool:
+        return self.eval(t) in self.eval_types
+
+    # -- evaluation (§2.4) -----------------------------------------------------------------
+
+    def eval(self, t: Term) -> Term:
+        k = type(t)
+        if k is Atom:
+            d = self.defs.get(t.name)  # type: ignore[attr-defined]
+            return t if d is None else d.evaluated
+        names, redex = term_info(t)
+        if not redex and self.valued.isdisjoint(names):
+            return t
+        if k is App:
+            f = self.eval(t.fn)  # type: ignore[attr-defined]
+            kf = type(f)
+            if kf is Lambda:
+                return self._beta(f, t.args)  # type: ignore[arg-type, attr-defined]
+            if kf is App:
+                return App(f.fn, f.args + t.args)  # type: ignore[attr-defined]
+            args = tuple(self.eval(a) for a in t.args)  # type: ignore[attr-defined]
+            return App(t.fn, args)  # type: ignore[attr-defined]  # the original `f` is kept
+        if k is Arrow:
+            return Arrow(tuple(self.eval(i) for i in t.inputs), self.eval(t.output))  # type: ignore[attr-defined]
+        if k is Decl:
+            return Decl(t.name, self.eval(t.type))  # type: ignore[attr-defined]
+        if k is PatDecl:
+            return PatDecl(self.eval(t.pattern), self.eval(t.type))  # type: ignore[attr-defined]
+        return t  # Lambda: bodies are not evaluated
+
+    def _beta(self, f: Lambda, args: tuple[Term, ...]) -> Term:
+        params = list(f.params)
+        body = f.body
+        for arg in args:
+            if not params:
+                break
+            p = params.pop(0)
+            v = self.eval(arg)
+            params = [subst(q, p.name, v) for q in params]  # type: ignore[misc]
+            body = subst(body, p.name, v)
+        if params:
+            return Lambda(tuple(params), body)
+        return body  # not evaluated again (§2.4)
+
+    def equivalent(self, t1: Term, t2: Term) -> bool:
+        """SPEC §2.5: alpha-equivalence of the evaluated terms."""
+        from .terms import alpha_equivalent
+
+        return alpha_equivalent(self.eval(t1), self.eval(t2))
+
+    # -- typing (§2.8) ---------------------------------------------------------------------
+
+    def type_of(self, t: Term, env: dict[str, Term] | None = None) -> Term:
+        """Infer the type of `t`; `env` holds the declarations of enclosing binders."""
+        k = type(t)
+        if k is Atom:
+            name = t.name  # type: ignore[attr-defined]
+            if env is not None and name in env:
+                return env[name]
+            d = self.defs.get(name)
+            if d is not None:
+                return d.type
+            if name == "type":
+                return TYPE
+            if is_numeric_atom(name):
+                raise TypeCheckError(f"numeric literal {name} is not supported", t.pos)
+            raise TypeCheckError(f"undeclared atom {name}", t.pos)
+        if k is App:
+            return self._type_of_app(t, env)  # type: ignore[arg-type]
+        if k is Arrow:
+            inner = dict(env) if env else {}
+            for i in t.inputs:  # type: ignore[attr-defined]
+                if type(i) is Decl:
+                    self.check_walk(i.type, inner)
+                    inner[i.name] = i.type
+            out = self.type_of(self.eval(t.output), inner)  # type: ignore[attr-defined]
+            return PROP if out == PROP else TYPE
+        if k is Lambda:
+            inner = dict(env) if env else {}
+            for p in t.params:  # type: ignore[attr-defined]
+                self.check_walk(p.type, inner)
+                inner[p.name] = p.type
+            body_type = self.type_of(t.body, inner)  # type: ignore[attr-defined]
+            return Arrow(tuple(p.type for p in t.params), body_type)  # type: ignore[attr-defined]
+        return t.type  # type: ignore[attr-defined]  # Decl, PatDecl
+
+    def _type_of_app(self, t: App, env: dict[str, Term] | None) -> Term:
+        if t.fn == EQ:
+            return PROP  # `=` applications are not checked here (the walk types their parts)
+        fn_type = self.type_of(t.fn, env)
+        if type(fn_type) is not Arrow:
+            raise TypeCheckError(f"ill-typed application {t}: {t.fn} is not a function", t.pos)
+        inputs = list(fn_type.inputs)  # type: ignore[attr-defined]
+        output = fn_type.output  # type: ignore[attr-defined]
+        if len(t.args) > len(inputs):
+            raise TypeCheckError(
+                f"ill-typed application {t}: {t.fn} takes {len(inputs)} argument(s), "
+                f"given {len(t.args)}",
+                t.pos,
+            )
+        for i, arg in enumerate(t.args):
+            unifier: dict[str, Term] = {}
+            expected = inputs[i]
+            arg_type = self.type_of(arg, env)
+            if type(expected) is Decl:
+                ok = match(Atom(expected.name), self.eval(arg), unifier) and match(
+                    expected.type, arg_type, unifier
+                )
+                shown = expected.type
+            else:
+                ok = match(expected, arg_type, unifier)
+                shown = expected
+            if not ok:
+                raise TypeCheckError(
+                    f"ill-typed application {t}: argument {arg} has type {arg_type}, "
+                    f"expected {shown}",
+                    arg.pos or t.pos,
+                )
+            for name, value in unifier.items():
+                for j in range(i + 1, len(inputs)):
+                    inputs[j] = self.eval(subst(inputs[j], name, value))
+                output = self.eval(subst(output, name, value))
+        if len(t.args) == len(inputs):
+            return output
+        return Arrow(tuple(inputs), output)  # partial application keeps every input (§2.8)
+
+    def check_walk(self, t: Term, env: dict[str, Term] | None = None) -> None:
+        """Type every node the subterm walk of §3.1 would define, without defining anything."""
+        if type(t) is App and not is_builtin_app(t):
+            self.check_walk(t.fn, env)  # type: ignore[attr-defined]
+            for a in t.args:  # type: ignore[attr-defined]
+                self.check_walk(a, env)
+        self.type_of(t, env)
+
+    # -- defining (§3.1) -------------------------------------------------------------------
+
+    def define(self, name: str, type_: Term, value: Term | None = None) -> None:
+        """Define `name : type_ [= value]` with its subterm objects (SPEC §3.1).
+
+        Raises TypeCheckError (located at the offending atom or application) when a walked
+        node cannot be typed; the derivation may then hold some of the subterm objects.
+        """
+        type_type = self._walk(type_, name + "@type", True)
+        evaluated: Term = Atom(name)
+        if value is not None:
+            evaluated = self.eval(value)
+            self._walk(evaluated, name, False)
+            self.values.setdefault(value, name)
+            if is_builtin_app(value):
+                evaluated = Atom(name)  # built-in proof terms do not unfold (§2.4)
+        self.values.setdefault(Atom(name), name)
+        is_proof = type_type == PROP or is_equality(type_)
+        self._set(name, Definition(type_, value, is_proof, evaluated, self.eval(type_)))
+
+    def _walk(self, t: Term, path: str, define_root: bool) -> Term | None:
+        """Post-order walk through applications; returns the type of `t` when it is defined."""
+        k = type(t)
+        if k is App:
+            if is_builtin_app(t):
+                self.values.setdefault(t, path)
+                return None
+            self._walk(t.fn, path + "@0", True)  # type: ignore[attr-defined]
+            for i, a in enumerate(t.args, 1):  # type: ignore[attr-defined]
+                self._walk(a, f"{path}@{i}", True)
+        elif k is Atom and is_numeric_atom(t.name):  # type: ignore[attr-defined]
+            raise TypeCheckError(f"numeric literal {t.name} is not supported", t.pos)  # type: ignore[attr-defined]
+        node_type = None
+        if define_root:
+            node_type = self.type_of(t)
+            node_type_type = self.type_of(node_type)
+            is_proof = node_type_type == PROP or is_equality(node_type)
+            self._set(path, Definition(node_type, t, is_proof, self.eval(t), self.eval(node_type)))
+        self.values.setdefault(t, path)
+        return node_type
+
+    def _set(self, name: str, d: Definition) -> None:
+        if name in self.defs:
+            self.defs[name] = d  # replaced in place: the first position is kept
+            self._reindex()
+            return
+        self.defs[name] = d
+        self._index(name, d)
+
+    def _index(self, name: str, d: Definition) -> None:
+        self.type_names[d.type] = self.type_names.get(d.type, ()) + (name,)
+        self.eval_types[d.eval_type] = self.eval_types.get(d.eval_type, ()) + (name,)
+        self.first_by_eval.setdefault(d.evaluated, name)
+        if type(d.type) is Arrow:
+            self.arrows.add(name)
+        if d.value is not None:
+            self.valued.add(name)
+
+    def _reindex(self) -> None:
+        """Rebuild every index after a redefinition (rare: theories and verify scripts only)."""
+        self.type_names, self.eval_types, self.first_by_eval = {}, {}, {}
+        self.arrows, self.valued = set(BUILTIN_RULES), set()
+        for n, d in self.defs.items():
+            if d.value is not None:
+                self.valued.add(n)
+        for n, d in list(self.defs.items()):
+            evaluated = (
+                self.eval(d.value)
+                if d.value is not None and not is_builtin_app(d.value)
+                else Atom(n)
+            )
+            d = Definition(d.type, d.value, d.is_proof, evaluated, self.eval(d.type))
+            self.defs[n] = d
+            self._index(n, d)
+
+    # -- higher-order unification (§2.7) ---------------------------------------------------
+
+    def ndunify(
+        self, p: Term, c: Term, env: dict[str, Term] | None = None
+    ) -> list[dict[str, Term]]:
+        """All unifiers of pattern `p` with `c`; `env` is the scratch context of declarations."""
+        return self._ndunify(p, c, {} if env is None else env)
+
+    def _ndunify(self, p: Term, c: Term, env: dict[str, Term]) -> list[dict[str, Term]]:
+        kp, kc = type(p), type(c)
+        if kp is Atom and p.is_param:  # type: ignore[attr-defined]
+            return [{p.name: c}]  # type: ignore[attr-defined]
+        if kp is Decl and kc is Decl:
+            found = self._ndunify(p.type, c.type, env)  # type: ignore[attr-defined]
+            env[c.name] = c.type  # type: ignore[attr-defined]
+            target = Atom(c.name)  # type: ignore[attr-defined]
+            out = []
+            for u in found:
+                bound = u.get(p.name)  # type: ignore[attr-defined]
+                if bound is None:
+                    u = dict(u)
+                    u[p.name] = target  # type: ignore[attr-defined]
+                    out.append(u)
+                elif bound == target:
+                    out.append(u)
+            return out
+        if kp is Arrow and kc is Arrow:
+            m, n = len(p.inputs), len(c.inputs)  # type: ignore[attr-defined]
+            if m > n:
+                return []
+            rest_p = p.output if m == 1 else Arrow(p.inputs[1:], p.output)  # type: ignore[attr-defined]
+            rest_c = c.output if n == 1 else Arrow(c.inputs[1:], c.output)  # type: ignore[attr-defined]
+            out = []
+            for u in self._ndunify(p.inputs[0], c.inputs[0], env):  # type: ignore[attr-defined]
+                for v in self._ndunify(apply_unifier(rest_p, u), rest_c, env):
+                    r = dict(v)
+                    for key, val in u.items():
+                        r.setdefault(key, val)
+                    out.append(r)
+            return out
+        if kp is App:
+            f = p.fn  # type: ignore[attr-defined]
+            if type(f) is Atom and f.is_param:  # type: ignore[attr-defined]
+                return self._flex_rigid(f.name, p.args, c, env)  # type: ignore[attr-defined]
+            if kc is not App or len(c.args) != len(p.args):  # type: ignore[attr-defined]
+                return []
+            unifiers = self._ndunify(f, c.fn, env)  # type: ignore[attr-defined]
+            for a, ca in zip(p.args, c.args):  # type: ignore[attr-defined]
+                nxt = []
+                for u in unifiers:
+                    for v in self._ndunify(apply_unifier(a, u), ca, env):
+                        r = dict(u)
+                        r.update(v)
+                        nxt.append(r)
+                unifiers = nxt
+                if not unifiers:
+                    break
+            return unifiers
+        return [{}] if p == c else []
+
+    def _flex_rigid(
+        self, fname: str, args: tuple[Term, ...], c: Term, env: dict[str, Term]
+    ) -> list[dict[str, Term]]:
+        """`('f a1 … ak)` against `c`: abstract every occurrence of each `ai` in `c`."""
+        try:
+            arg_types = [self.type_of(a, env) for a in args]
+        except TypeCheckError:
+            return []
+        params = [Atom(f"'{i}") for i in range(len(args))]
+        # Occurrence paths are collected on the original `c`, for a1 first, then a2, …
+        paths: list[tuple[tuple[int, ...], Atom]] = []
+        for a, param in zip(args, params):
+            for path in _occurrences(c, a, ()):
+                paths.append((path, param))
+        body = c
+        for path, param in paths:
+            replaced = _replace_at(body, path, param)
+            if replaced is not None:
+                body = replaced
+        allowed = {q.name for q in params}
+        if free_variables(body) - allowed:
+            return []
+        decls = tuple(Decl(q.name, t) for q, t in zip(params, arg_types))
+        return [{fname: Lambda(decls, body)}]
+
+    # -- forward use of an arrow (§4.4) -----------------------------------------------------
+
+    def forward_results(
+        self, name: str, preconditions: tuple[PatDecl, ...] = ()
+    ) -> list[tuple[Term, Term]]:
+        """Every `(value, type)` obtained by applying arrow `name` to objects of the context.
+
+        `preconditions` are the ghost inputs of a `#forward` annotation. No redundancy filter
+        (the proof-state API applies it) and no de-duplication beyond §4.4's per-prefix one.
+        """
+        if name in _BUILTIN_SET:
+            return self.builtin_results(name)
+        d = self.defs.get(name)
+        if d is None or type(d.type) is not Arrow:
+            return []
+        arrow = d.type
+        inputs = tuple(preconditions) + arrow.inputs  # type: ignore[attr-defined]
+        objects = [
+            (n, o.evaluated, o.type) for n, o in self.defs.items() if not n.startswith("!tac")
+        ]
+        out: list[tuple[Term, Term]] = []
+        self._forward(
+            Atom(name), inputs, 0, len(preconditions), arrow.output, {}, (), objects, out  # type: ignore[attr-defined]
+        )
+        return out
+
+    def _forward(
+        self,
+        fn: Atom,
+        inputs: tuple[Term, ...],
+        k: int,
+        n_ghost: int,
+        output: Term,
+        recorded: dict[str, str],
+        args: tuple[Term, ...],
+        objects: list[tuple[str, Term, Term]],
+        out: list[tuple[Term, Term]],
+    ) -> None:
+        if k == len(inputs):
+            out.append((App(fn, args[n_ghost:]), self.eval(output)))
+            return
+        current = inputs[k]
+        kind = type(current)
+        if kind is PatDecl:
+            value_pattern: Term | None = current.pattern  # type: ignore[attr-defined]
+            type_pattern = current.type  # type: ignore[attr-defined]
+        elif kind is Decl:
+            s = recorded.get(current.name)  # type: ignore[attr-defined]
+            value_pattern = self.eval(Atom(s)) if s is not None else Atom(current.name)  # type: ignore[attr-defined]
+            type_pattern = current.type  # type: ignore[attr-defined]
+        else:
+            value_pattern = None
+            type_pattern = current
+        candidates = objects
+        if value_pattern is not None and not any(
+            n.startswith("'") for n in term_info(value_pattern)[0]
+        ):
+            # A pattern without parameters matches exactly the structurally equal values, and
+            # the per-prefix "already tried" set keeps only the first object with that value.
+            first = self.first_by_eval.get(value_pattern)
+            if first is None or first.startswith("!tac"):
+                return
+            o = self.defs[first]
+            candidates = [(first, o.evaluated, o.type)]
+        tried: set[Term] = set()
+        for cand, cand_value, cand_type in candidates:
+            if cand_value in tried:
+                continue
+            tried.add(cand_value)
+            unifier: dict[str, Term] = {}
+            if value_pattern is not None and not match(value_pattern, cand_value, unifier):
+                continue
+            if not match(type_pattern, cand_type, unifier):
+                continue
+            next_inputs = inputs
+            next_output = output
+            next_recorded = recorded
+            if unifier:
+                next_inputs_list = list(inputs)
+                next_recorded = dict(recorded)
+                for y, t in unifier.items():
+                    s = self.values.get(t)
+                    if s is not None:
+                        next_recorded[y] = s
+                    else:
+                        next_recorded.pop(y, None)
+                    for j in range(k + 1, len(inputs)):
+                        next_inputs_list[j] = subst(next_inputs_list[j], y, t)
+                    next_output = subst(next_output, y, t)
+                next_inputs = tuple(next_inputs_list)
+            self._forward(
+                fn,
+                next_inputs,
+                k + 1,
+                n_ghost,
+                next_output,
+                next_recorded,
+                args + (Atom(cand),),
+                objects,
+                out,
+            )
+
+    # -- built-in rules (§2.9) ---------------------------------------------------------------
+
+    def builtin_results(self, name: str) -> list[tuple[Term, Term]]:
+        if name == "eq_refl":
+            return self._eq_refl()
+        if name == "eq_symm":
+            return self._eq_symm()
+        if name == "rewrite":
+            return self._rewrite()
+        return []  # `eval` (rational arithmetic, definition unfolding) is out of scope
+
+    def _eq_refl(self) -> list[tuple[Term, Term]]:
+        out = []
+        seen: set[Term] = set()
+        rule = Atom("eq_refl")
+        for n, d in self.defs.items():
+            if d.evaluated in seen:
+                continue
+            seen.add(d.evaluated)
+            if d.is_proof or d.type == TYPE or type(d.eval_type) is Arrow:
+                continue
+            v = d.value if d.value is not None else Atom(n)
+            out.append((App(rule, (Atom(n),)), App(EQ, (v, v))))
+        return out
+
+    def _eq_symm(self) -> list[tuple[Term, Term]]:
+        out = []
+        rule = Atom("eq_symm")
+        for n, d in self.defs.items():
+            t = d.type
+            if type(t) is App and t.fn == EQ and len(t.args) == 2 and t.args[0] != t.args[1]:  # type: ignore[attr-defined]
+                out.append((App(rule, (Atom(n),)), App(EQ, (t.args[1], t.args[0]))))  # type: ignore[attr-defined]
+        return out
+
+    def _rewrite(self) -> list[tuple[Term, Term]]:
+        out = []
+        rule = Atom("rewrite")
+        proofs = [(n, d.eval_type) for n, d in self.defs.items() if d.is_proof]
+        for e, d in self.defs.items():
+            t = d.type
+            if not (type(t) is App and t.fn == EQ and len(t.args) == 2):  # type: ignore[attr-defined]
+                continue
+            a, b = t.args  # type: ignore[attr-defined]
+            if a == b:
+                continue
+            a_eval, b_eval = self.eval(a), self.eval(b)
+            e_atom = Atom(e)
+            for h, prop in proofs:
+                for path in _app_occurrences(prop, a_eval, ()):
+                    loc = "".join(f"@{i}" for i in path)
+                    value = App(rule, (e_atom, Atom(f"{h}@type{loc}")))
+                    out.append((value, _replace_at(prop, path, b_eval)))  # type: ignore[arg-type]
+        return out
+
+    # -- backward use of an arrow (§4.5) ----------------------------------------------------
+
+    def subgoal_lists(
+        self, name: str, goal: Term, modes: tuple[str, ...] = ()
+    ) -> list[tuple[Term, ...]]:
+        """Every list of premises left open by applying arrow `name` backwards to `goal`.
+
+        `modes` are the `#backward` marks (`infer` premises must already be inhabited); the
+        checker passes none. Inhabitants of unbound declared inputs come in insertion order.
+        """
+        d = self.defs.get(name)
+        if d is None or type(d.type) is not Arrow:
+            return []
+        arrow = d.type
+        out: list[tuple[Term, ...]] = []
+        try:
+            unifiers = self.ndunify(arrow.output, goal)  # type: ignore[attr-defined]
+        except TypeCheckError:
+            return []
+        for u in unifiers:
+            self._subgoals(arrow.inputs, 0, u, (), modes, out)  # type: ignore[attr-defined]
+        return out
+
+    def _subgoals(
+        self,
+        inputs: tuple[Term, ...],
+        k: int,
+        u: dict[str, Term],
+        acc: tuple[Term, ...],
+        modes: tuple[str, ...],
+        out: list[tuple[Term, ...]],
+    ) -> None:
+        if k == len(inputs):
+            out.append(acc)
+            return
+        current = inputs[k]
+        if type(current) is Decl:
+            if current.name in u:
+                self._subgoals(inputs, k + 1, u, acc, modes, out)
+                return
+            target = self.eval(apply_unifier(current.type, u))
+            seen: set[Term] = set()
+            for n in self.eval_types.get(target, ()):
+                o = self.defs[n]
+                key = o.eval_type if is_equality(o.eval_type) else o.evaluated
+                if key in seen:
+                    continue
+                seen.add(key)
+                bound = dict(u)
+                bound[current.name] = Atom(n)
+                self._subgoals(inputs, k + 1, bound, acc, modes, out)
+            return
+        g = self.eval(apply_unifier(current, u))
+        if free_variables(g):
+            return
+        if g in self.eval_types:
+            self._subgoals(inputs, k + 1, u, acc, modes, out)  # discharged
+        elif k < len(modes) and modes[k] == "infer":
+            return
+        else:
+            self._subgoals(inputs, k + 1, u, acc + (g,), modes, out)
+
+
+# -- term positions (paths) -------------------------------------------------------------------
+
+
+def _children(t: Term) -> tuple[Term, ...]:
+    k = type(t)
+    if k is App:
+        return (t.fn, *t.args)  # type: ignore[attr-defined]
+    if k is Arrow:
+        return (*t.inputs, t.output)  # type: ignore[attr-defined]
+    if k is Lambda:
+        return (*t.params, t.body)  # type: ignore[attr-defined]
+    if k is Decl:
+        return (t.type,)  # type: ignore[attr-defined]
+    return ()
+
+
+def _rebuild(t: Term, children: list[Term]) -> Term:
+    k = type(t)
+    if k is App:
+        return App(children[0], tuple(children[1:]))
+    if k is Arrow:
+        return Arrow(tuple(children[:-1]), children[-1])
+    if k is Lambda:
+        return Lambda(tuple(children[:-1]), children[-1])  # type: ignore[arg-type]
+    return Decl(t.name, children[0])  # type: ignore[attr-defined]
+
+
+def _occurrences(t: Term, target: Term, path: tuple[int, ...]):
+    """Paths of `target` in `t`, pre-order, everywhere, not descending into an occurrence."""
+    if t == target:
+        yield path
+        return
+    for i, child in enumerate(_children(t)):
+        yield from _occurrences(child, target, path + (i,))
+
+
+def _app_occurrences(t: Term, target: Term, path: tuple[int, ...]):
+    """Paths of `target` in `t` through applications only (rewrite, §2.9): 0 = function."""
+    if t == target:
+        yield path
+        return
+    if type(t) is App:
+        yield from _app_occurrences(t.fn, target, path + (0,))  # type: ignore[attr-defined]
+        for i, a in enumerate(t.args, 1):  # type: ignore[attr-defined]
+            yield from _app_occurrences(a, target, path + (i,))
+
+
+def _replace_at(t: Term, path: tuple[int, ...], value: Term) -> Term | None:
+    """`t` with the node at `path` replaced by `value`; None when the path does not exist."""
+    if not path:
+        return value
+    children = list(_children(t))
+    i = path[0]
+    if i >= len(children):
+        return None
+    inner = _replace_at(children[i], path[1:], value)
+    if inner is None:
+        return None
+    children[i] = inner
+    return _rebuild(t, children)

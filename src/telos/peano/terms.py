@@ -1,0 +1,450 @@
+"""Peano terms (SPEC §2.1): immutable, structurally hashed values.
+
+Six forms: `Atom`, `App` (application), `Arrow`, `Lambda`, `Decl` (a named input of an arrow or
+a lambda parameter) and `PatDecl` (a `#forward` precondition). Equality is structural and
+includes parameter names; the hash is computed once at construction. A term may carry the
+source position it was parsed from (`pos`, a `(line, column)` pair); the position takes no part
+in equality, so it only serves error messages.
+
+This module also holds the context-free operations on terms: free variables (§2.2),
+substitution (§2.3), alpha-equivalence (§2.5), matching (§2.6) and printing (§2.11). The
+operations that need a context (evaluation, typing, unification) live in `derivation.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+Pos = tuple[int, int]
+
+
+class Term:
+    """Base class of the six term forms. Immutable by convention (`__slots__`, no setters)."""
+
+    __slots__ = ("_hash", "_str", "pos", "_info")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class Atom(Term):
+    """A name: a constant (`z`, `+_s`) or, when it starts with `'`, a parameter (`'n`)."""
+
+    __slots__ = ("name", "is_param")
+
+    def __init__(self, name: str, pos: Pos | None = None):
+        self.name = name
+        self.is_param = name.startswith("'")
+        self._hash = hash(name)
+        self._str = name
+        self.pos = pos
+        self._info = None
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (type(other) is Atom and other.name == self.name)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class App(Term):
+    """`(f a1 … ak)` with k ≥ 1."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn: Term, args: tuple[Term, ...], pos: Pos | None = None):
+        self.fn = fn
+        self.args = args
+        self._hash = hash((2, fn._hash, tuple(a._hash for a in args)))
+        self._str = None
+        self.pos = pos
+        self._info = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return (
+            type(other) is App
+            and self._hash == other._hash  # type: ignore[attr-defined]
+            and self.fn == other.fn  # type: ignore[attr-defined]
+            and self.args == other.args  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        s = self._str
+        if s is None:
+            s = self._str = "(" + " ".join([str(self.fn), *map(str, self.args)]) + ")"
+        return s
+
+
+class Decl(Term):
+    """`name : type` — a named arrow input or lambda parameter (the name is a parameter)."""
+
+    __slots__ = ("name", "type")
+
+    def __init__(self, name: str, type_: Term, pos: Pos | None = None):
+        self.name = name
+        self.type = type_
+        self._hash = hash((3, name, type_._hash))
+        self._str = None
+        self.pos = pos
+        self._info = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return (
+            type(other) is Decl
+            and self._hash == other._hash  # type: ignore[attr-defined]
+            and self.name == other.name  # type: ignore[attr-defined]
+            and self.type == other.type  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        s = self._str
+        if s is None:
+            s = self._str = f"{self.name} : {self.type}"
+        return s
+
+
+class PatDecl(Term):
+    """`pattern : type` — a `#forward` precondition (only in annotations)."""
+
+    __slots__ = ("pattern", "type")
+
+    def __init__(self, pattern: Term, type_: Term, pos: Pos | None = None):
+        self.pattern = pattern
+        self.type = type_
+        self._hash = hash((4, pattern._hash, type_._hash))
+        self._str = None
+        self.pos = pos
+        self._info = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return (
+            type(other) is PatDecl
+            and self.pattern == other.pattern  # type: ignore[attr-defined]
+            and self.type == other.type  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        s = self._str
+        if s is None:
+            s = self._str = f"{self.pattern} : {self.type}"
+        return s
+
+
+class Arrow(Term):
+    """`[i1 -> … -> ik -> output]`, k ≥ 1; an input is a type or a `Decl`."""
+
+    __slots__ = ("inputs", "output")
+
+    def __init__(self, inputs: tuple[Term, ...], output: Term, pos: Pos | None = None):
+        self.inputs = inputs
+        self.output = output
+        self._hash = hash((5, tuple(i._hash for i in inputs), output._hash))
+        self._str = None
+        self.pos = pos
+        self._info = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return (
+            type(other) is Arrow
+            and self._hash == other._hash  # type: ignore[attr-defined]
+            and self.inputs == other.inputs  # type: ignore[attr-defined]
+            and self.output == other.output  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        s = self._str
+        if s is None:
+            parts = []
+            for i in self.inputs:
+                parts.append(f"({i}) -> " if type(i) is Decl else f"{i} -> ")
+            s = self._str = "[" + "".join(parts) + str(self.output) + "]"
+        return s
+
+
+class Lambda(Term):
+    """`(lambda (d1, …, dk) body)`."""
+
+    __slots__ = ("params", "body")
+
+    def __init__(self, params: tuple[Decl, ...], body: Term, pos: Pos | None = None):
+        self.params = params
+        self.body = body
+        self._hash = hash((6, tuple(p._hash for p in params), body._hash))
+        self._str = None
+        self.pos = pos
+        self._info = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return (
+            type(other) is Lambda
+            and self._hash == other._hash  # type: ignore[attr-defined]
+            and self.params == other.params  # type: ignore[attr-defined]
+            and self.body == other.body  # type: ignore[attr-defined]
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        s = self._str
+        if s is None:
+            s = self._str = (
+                "(lambda (" + ", ".join(map(str, self.params)) + ") " + str(self.body) + ")"
+            )
+        return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Context-free operations
+
+
+def is_param(t: Term) -> bool:
+    return type(t) is Atom and t.is_param  # type: ignore[attr-defined]
+
+
+def free_variables(t: Term) -> set[str]:
+    """SPEC §2.2. Arrows contribute the free variables of their *output only* (quirk, kept)."""
+    out: set[str] = set()
+    _free(t, out)
+    return out
+
+
+def _free(t: Term, out: set[str]) -> None:
+    k = type(t)
+    if k is Atom:
+        if t.is_param:  # type: ignore[attr-defined]
+            out.add(t.name)  # type: ignore[attr-defined]
+    elif k is App:
+        _free(t.fn, out)  # type: ignore[attr-defined]
+        for a in t.args:  # type: ignore[attr-defined]
+            _free(a, out)
+    elif k is Arrow:
+        inner = free_variables(t.output)  # type: ignore[attr-defined]
+        for i in t.inputs:  # type: ignore[attr-defined]
+            if type(i) is Decl:
+                inner.discard(i.name)
+        out |= inner
+    elif k is Lambda:
+        inner = free_variables(t.body)  # type: ignore[attr-defined]
+        for p in t.params:  # type: ignore[attr-defined]
+            inner.discard(p.name)
+        out |= inner
+    elif k is Decl:
+        _free(t.type, out)  # type: ignore[attr-defined]
+
+
+def atoms(t: Term) -> Iterator[Atom]:
+    """Every atom occurrence of `t`, binders' types included (pre-order)."""
+    k = type(t)
+    if k is Atom:
+        yield t  # type: ignore[misc]
+    elif k is App:
+        yield from atoms(t.fn)  # type: ignore[attr-defined]
+        for a in t.args:  # type: ignore[attr-defined]
+            yield from atoms(a)
+    elif k is Arrow:
+        for i in t.inputs:  # type: ignore[attr-defined]
+            yield from atoms(i)
+        yield from atoms(t.output)  # type: ignore[attr-defined]
+    elif k is Lambda:
+        for p in t.params:  # type: ignore[attr-defined]
+            yield from atoms(p)
+        yield from atoms(t.body)  # type: ignore[attr-defined]
+    elif k is Decl:
+        yield Atom(t.name)  # type: ignore[attr-defined]
+        yield from atoms(t.type)  # type: ignore[attr-defined]
+    elif k is PatDecl:
+        yield from atoms(t.pattern)  # type: ignore[attr-defined]
+        yield from atoms(t.type)  # type: ignore[attr-defined]
+
+
+def subst(t: Term, name: str, value: Term) -> Term:
+    """`t[name := value]` (SPEC §2.3): not capture-avoiding; a binder named `name` shadows.
+
+    Returns `t` itself (the same object) when nothing changes, which keeps later equality tests
+    on the identity fast path.
+    """
+    k = type(t)
+    if k is Atom:
+        return value if t.name == name else t  # type: ignore[attr-defined]
+    if k is App:
+        fn = subst(t.fn, name, value)  # type: ignore[attr-defined]
+        args = tuple(subst(a, name, value) for a in t.args)  # type: ignore[attr-defined]
+        if fn is t.fn and all(x is y for x, y in zip(args, t.args)):  # type: ignore[attr-defined]
+            return t
+        return App(fn, args)
+    if k is Arrow:
+        for i in t.inputs:  # type: ignore[attr-defined]
+            if type(i) is Decl and i.name == name:
+                return t
+        inputs = tuple(subst(i, name, value) for i in t.inputs)  # type: ignore[attr-defined]
+        output = subst(t.output, name, value)  # type: ignore[attr-defined]
+        if output is t.output and all(x is y for x, y in zip(inputs, t.inputs)):  # type: ignore[attr-defined]
+            return t
+        return Arrow(inputs, output)
+    if k is Lambda:
+        for p in t.params:  # type: ignore[attr-defined]
+            if p.name == name:
+                return t
+        params = tuple(subst(p, name, value) for p in t.params)  # type: ignore[attr-defined]
+        body = subst(t.body, name, value)  # type: ignore[attr-defined]
+        if body is t.body and all(x is y for x, y in zip(params, t.params)):  # type: ignore[attr-defined]
+            return t
+        return Lambda(params, body)  # type: ignore[arg-type]
+    if k is Decl:
+        new_type = subst(t.type, name, value)  # type: ignore[attr-defined]
+        new_name = t.name  # type: ignore[attr-defined]
+        if new_name == name and is_param(value):
+            new_name = value.name  # type: ignore[attr-defined]
+        if new_type is t.type and new_name == t.name:  # type: ignore[attr-defined]
+            return t
+        return Decl(new_name, new_type)
+    return t  # PatDecl: unchanged (§2.3)
+
+
+def apply_unifier(t: Term, unifier: dict[str, Term]) -> Term:
+    """Perform the substitutions of `unifier` one after another, in its insertion order."""
+    for name, value in unifier.items():
+        t = subst(t, name, value)
+    return t
+
+
+def alpha_equivalent(t1: Term, t2: Term, renaming: list[tuple[str, str]] | None = None) -> bool:
+    """SPEC §2.5. An unbound parameter is equivalent to nothing, not even to itself."""
+    return _alpha(t1, t2, [] if renaming is None else renaming)
+
+
+def _alpha(t1: Term, t2: Term, rho: list[tuple[str, str]]) -> bool:
+    k = type(t1)
+    if k is not type(t2):
+        return False
+    if k is Atom:
+        if t1.is_param:  # type: ignore[attr-defined]
+            n1 = t1.name  # type: ignore[attr-defined]
+            for i in range(len(rho) - 1, -1, -1):
+                if rho[i][0] == n1:
+                    return rho[i][1] == t2.name  # type: ignore[attr-defined]
+            return False
+        return t1.name == t2.name  # type: ignore[attr-defined]
+    if k is App:
+        a1, a2 = t1.args, t2.args  # type: ignore[attr-defined]
+        if len(a1) != len(a2) or not _alpha(t1.fn, t2.fn, rho):  # type: ignore[attr-defined]
+            return False
+        return all(_alpha(x, y, rho) for x, y in zip(a1, a2))
+    if k is Decl:
+        if not _alpha(t1.type, t2.type, rho):  # type: ignore[attr-defined]
+            return False
+        rho.append((t1.name, t2.name))  # type: ignore[attr-defined]
+        return True
+    if k is Arrow or k is Lambda:
+        if k is Arrow:
+            xs, ys, o1, o2 = t1.inputs, t2.inputs, t1.output, t2.output  # type: ignore[attr-defined]
+        else:
+            xs, ys, o1, o2 = t1.params, t2.params, t1.body, t2.body  # type: ignore[attr-defined]
+        if len(xs) != len(ys):
+            return False
+        depth = len(rho)
+        ok = all(_alpha(x, y, rho) for x, y in zip(xs, ys)) and _alpha(o1, o2, rho)
+        del rho[depth:]
+        return ok
+    return False
+
+
+def match(pattern: Term, concrete: Term, unifier: dict[str, Term]) -> bool:
+    """One-way unification (SPEC §2.6), extending `unifier` in place.
+
+    On failure `unifier` may hold partial bindings; callers pass a fresh dict per attempt.
+    """
+    k = type(pattern)
+    if k is Atom:
+        if pattern.is_param:  # type: ignore[attr-defined]
+            bound = unifier.get(pattern.name)  # type: ignore[attr-defined]
+            if bound is None:
+                unifier[pattern.name] = concrete  # type: ignore[attr-defined]
+                return True
+            return bound == concrete
+        if type(concrete) is Atom:
+            return pattern.name == concrete.name  # type: ignore[attr-defined]
+        return False
+    kc = type(concrete)
+    if k is App and kc is App:
+        if len(pattern.args) != len(concrete.args):  # type: ignore[attr-defined]
+            return False
+        if not match(pattern.fn, concrete.fn, unifier):  # type: ignore[attr-defined]
+            return False
+        for p, c in zip(pattern.args, concrete.args):  # type: ignore[attr-defined]
+            if not match(p, c, unifier):
+                return False
+        return True
+    if k is Arrow and kc is Arrow:
+        if len(pattern.inputs) != len(concrete.inputs):  # type: ignore[attr-defined]
+            return False
+        if not match(pattern.output, concrete.output, unifier):  # type: ignore[attr-defined]
+            return False
+        for p, c in zip(pattern.inputs, concrete.inputs):  # type: ignore[attr-defined]
+            if not match(p, c, unifier):
+                return False
+        return True
+    return _alpha(pattern, concrete, [])
+
+
+def term_info(t: Term) -> tuple[frozenset[str], bool]:
+    """(names of every atom in `t`, whether `t` holds a beta-redex), computed once per term.
+
+    Evaluation uses it to return a term unchanged without walking it when none of its atoms has
+    a value and no application has a lambda or an application in head position.
+    """
+    info = t._info
+    if info is None:
+        names: set[str] = set()
+        redex = False
+        stack = [t]
+        while stack:
+            u = stack.pop()
+            k = type(u)
+            if k is Atom:
+                names.add(u.name)  # type: ignore[attr-defined]
+            elif k is App:
+                fk = type(u.fn)  # type: ignore[attr-defined]
+                if fk is Lambda or fk is App:
+                    redex = True
+                stack.append(u.fn)  # type: ignore[attr-defined]
+                stack.extend(u.args)  # type: ignore[attr-defined]
+            elif k is Arrow:
+                stack.extend(u.inputs)  # type: ignore[attr-defined]
+                stack.append(u.output)  # type: ignore[attr-defined]
+            elif k is Lambda:
+                stack.extend(u.params)  # type: ignore[attr-defined]
+                stack.append(u.body)  # type: ignore[attr-defined]
+            elif k is Decl:
+                stack.append(u.type)  # type: ignore[attr-defined]
+            elif k is PatDecl:
+                stack.append(u.pattern)  # type: ignore[attr-defined]
+                stack.append(u.type)  # type: ignore[attr-defined]
+        info = t._info = (frozenset(names), redex)
+    return info
