@@ -49,13 +49,19 @@ class BlockResult:
     file: str | None = None
     warnings: tuple[str, ...] = ()
 
-    def line(self) -> str:
-        """`NAME: ok` or `NAME: error at LINE:COL: reason` (the format of `telos check`)."""
+    def line(self, main_file: str | None = None) -> str:
+        """`NAME: ok` or `NAME: error at LINE:COL: reason` (the format of `telos check`).
+
+        The file is named too when the failure lies in another file than `main_file` (an
+        imported file or a theory loaded first).
+        """
         if self.ok:
             return f"{self.name}: ok"
-        where = f" at {self.pos[0]}:{self.pos[1]}" if self.pos else ""
-        if self.file and self.pos:
-            where = f" at {self.file}:{self.pos[0]}:{self.pos[1]}"
+        where = ""
+        if self.pos is not None:
+            where = f" at {self.pos[0]}:{self.pos[1]}"
+            if self.file is not None and self.file != main_file:
+                where = f" at {self.file}:{self.pos[0]}:{self.pos[1]}"
         return f"{self.name}: error{where}: {self.message}"
 
 

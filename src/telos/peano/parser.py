@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import ParseError
 from .syntax import (
@@ -50,6 +51,8 @@ from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Pos, Term
 
 __all__ = ["parse_file", "parse_term", "parse_term_exact"]
 
+_T = TypeVar("_T")
+
 _ATOM = re.compile(r"[0-9a-zA-Z'_\-+/*=!$^><]+")
 # Whitespace and `/* … */` comments (not nested). An unclosed `/*` is not a comment: it is left
 # in place, where it reads as the start of an atom (`/` and `*` are atom characters), as in pest.
@@ -63,26 +66,17 @@ _GROUPS = (
         ("apply", "construct", "show", "intro", "current goal", "have", "goal", "halt", "using"),
         "a proof step",
     ),
-    (("import", "definition", "verify block", "proof block", "annotation", "using"),
-     "a top-level item"),
+    (
+        ("import", "definition", "verify block", "proof block", "annotation", "using"),
+        "a top-level item",
+    ),
 )
 
 
 def parse_file(text: str, file: str | None = None) -> list[Item]:
     """Parse a whole `.p` file (the `file` rule) into its top-level items, in file order."""
     p = _Parser(text, file)
-    p.skip()
-    items: list[Item] = []
-    while True:
-        item = p.import_() or p.definition() or p.verify() or p.proof() or p.annotation()
-        item = item or p.using()
-        if item is None:
-            break
-        items.append(item)
-    if p.i != p.n:
-        p.fail(p.i, "end of input")
-        raise p.error()
-    return items
+    return p.run(p.whole_file)
 
 
 def parse_term(text: str) -> Term:
@@ -91,24 +85,13 @@ def parse_term(text: str) -> Term:
     Leading whitespace is rejected; whatever follows the first complete term is ignored.
     """
     p = _Parser(text, None)
-    t = p.term()
-    if t is None:
-        raise p.error()
-    return t
+    return p.run(p.term_prefix)
 
 
 def parse_term_exact(text: str, file: str | None = None) -> Term:
     """`text` must be exactly one term, with optional whitespace or comments around it."""
     p = _Parser(text, file)
-    p.skip()
-    t = p.term()
-    if t is None:
-        raise p.error()
-    if p.i != p.n:
-        raise ParseError(
-            f"unexpected text after the term: found {p.found(p.i)}", p.pos(p.i), file
-        )
-    return t
+    return p.run(p.term_exact)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,6 +158,42 @@ class _Parser:
         self.lit_at = -1  # furthest failed literal token, and those literals
         self.lit_expected: list[str] = []
         self._line_starts: list[int] | None = None
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def run(self, rule: Callable[[], _T]) -> _T:
+        try:
+            return rule()
+        except RecursionError:  # the index is left where the nesting got too deep
+            raise ParseError("terms nested too deeply", self.pos(self.i), self.file) from None
+
+    def whole_file(self) -> list[Item]:
+        self.skip()
+        items: list[Item] = []
+        while True:
+            item = self.import_() or self.definition() or self.verify() or self.proof()
+            item = item or self.annotation() or self.using()
+            if item is None:
+                break
+            items.append(item)
+        if self.i != self.n:
+            self.fail(self.i, "end of input")
+            raise self.error()
+        return items
+
+    def term_prefix(self) -> Term:
+        t = self.term()
+        if t is None:
+            raise self.error()
+        return t
+
+    def term_exact(self) -> Term:
+        self.skip()
+        t = self.term_prefix()
+        if self.i != self.n:
+            message = f"unexpected text after the term: found {self.found(self.i)}"
+            raise ParseError(message, self.pos(self.i), self.file)
+        return t
 
     # -- positions and errors ------------------------------------------------------------------
 
@@ -362,6 +381,11 @@ class _Parser:
 
     # -- top level -----------------------------------------------------------------------------
 
+    def name(self) -> tuple[str, Pos] | None:
+        """An atom used as a name (of a block, a step's object or arrow): its text and place."""
+        a = self.atom()
+        return None if a is None else (a.name, a.pos)  # type: ignore[return-value]
+
     def import_(self) -> Import | None:
         """import = "import" STRING "." """
         start = self.i
@@ -386,7 +410,7 @@ class _Parser:
         if self.kw("using"):
             names = self.separated(self.atom)
             if names and self.lit("."):
-                return Using(tuple(a.name for a in names), self.pos(start))  # type: ignore[attr-defined]
+                return Using(tuple(str(a) for a in names), self.pos(start))
         return self.back(start, "using")
 
     def definition(self) -> Declare | Assume | None:
@@ -423,7 +447,7 @@ class _Parser:
     def forward(self, hash_at: int) -> Forward | None:
         """forward = "forward" atom { "(" type ":" type ")" }"""
         start = self.i
-        name = self.atom() if self.kw("forward") else None
+        name = self.name() if self.kw("forward") else None
         if name is None:
             return self.back(start, "forward")
         pre = []
@@ -437,53 +461,50 @@ class _Parser:
                         pre.append(PatDecl(pattern, ty, pattern.pos))
                         continue
             self.i = at
-            return Forward(name.name, tuple(pre), self.pos(hash_at))
+            return Forward(name[0], tuple(pre), self.pos(hash_at))
 
     def backward(self, hash_at: int) -> Backward | None:
         """backward = "backward" atom { "infer" | "subgoal" }"""
         start = self.i
-        name = self.atom() if self.kw("backward") else None
+        name = self.name() if self.kw("backward") else None
         if name is None:
             return self.back(start, "backward")
         modes = []
         while True:
             mode = "infer" if self.lit("infer") else "subgoal" if self.lit("subgoal") else None
             if mode is None:
-                return Backward(name.name, tuple(modes), self.pos(hash_at))
+                return Backward(name[0], tuple(modes), self.pos(hash_at))
             modes.append(mode)
 
     def verify(self) -> VerifyBlock | None:
-        """verify = ( "verify" | "example" | "test" ) atom "{" { show | construct | definition } "}" """
+        """verify = ("verify" | "example" | "test") atom "{" {show | construct | definition} "}" """
         start = self.i
         kind = next((k for k in ("verify", "example", "test") if self.kw(k)), None)
-        name = self.atom() if kind is not None else None
-        if name is not None and self.lit("{"):
-            items = []
+        name = self.name() if kind is not None else None
+        if kind is not None and name is not None and self.lit("{"):
+            items: list[ShowStep | ConstructStep | Declare | Assume] = []
             while (it := self.show() or self.construct() or self.definition()) is not None:
                 items.append(it)
             if self.lit("}"):
-                return VerifyBlock(kind, name.name, tuple(items), self.pos(start), name.pos)  # type: ignore[arg-type]
+                return VerifyBlock(kind, name[0], tuple(items), self.pos(start), name[1])
         return self.back(start, "verify block")
 
     def proof(self) -> ProofBlock | None:
         """proof = ( "theorem" | "lemma" | "corollary" ) atom ":" type "{" { action } "}" """
         start = self.i
         kind = next((k for k in ("theorem", "lemma", "corollary") if self.kw(k)), None)
-        name = self.atom() if kind is not None else None
-        if name is not None and self.lit(":"):
+        name = self.name() if kind is not None else None
+        if kind is not None and name is not None and self.lit(":"):
             statement = self.type_()
-            if statement is not None:
-                actions = self.block()
-                if actions is not None:
-                    return ProofBlock(
-                        kind, name.name, statement, actions, self.pos(start), name.pos  # type: ignore[arg-type]
-                    )
+            actions = self.block() if statement is not None else None
+            if statement is not None and actions is not None:
+                return ProofBlock(kind, name[0], statement, actions, self.pos(start), name[1])
         return self.back(start, "proof block")
 
     # -- proof steps ---------------------------------------------------------------------------
 
     def block(self) -> tuple[Action, ...] | None:
-        """"{" { action } "}" """
+        """The `"{" { action } "}"` of a proof, goal or have block."""
         if not self.lit("{"):
             return None
         actions = []
@@ -508,64 +529,56 @@ class _Parser:
     def apply(self) -> ApplyStep | None:
         """apply = "apply" atom "." """
         start = self.i
-        name = self.atom() if self.kw("apply") else None
+        name = self.name() if self.kw("apply") else None
         if name is not None and self.lit("."):
-            return ApplyStep(name.name, self.pos(start), name.pos)  # type: ignore[arg-type]
+            return ApplyStep(name[0], self.pos(start), name[1])
         return self.back(start, "apply")
 
     def construct(self) -> ConstructStep | None:
         """construct = "construct" atom ":" type "=" term "by" atom "." """
         start = self.i
-        name = self.atom() if self.kw("construct") else None
+        name = self.name() if self.kw("construct") else None
         if name is not None and self.lit(":"):
             ty = self.type_()
-            if ty is not None and self.lit("="):
-                value = self.term()
-                if value is not None and self.lit("by"):
-                    by = self.atom()
-                    if by is not None and self.lit("."):
-                        return ConstructStep(
-                            name.name, ty, value, by.name, self.pos(start), by.pos  # type: ignore[arg-type]
-                        )
+            value = self.term() if ty is not None and self.lit("=") else None
+            by = self.name() if value is not None and self.lit("by") else None
+            if ty is not None and value is not None and by is not None and self.lit("."):
+                return ConstructStep(name[0], ty, value, by[0], self.pos(start), by[1])
         return self.back(start, "construct")
 
     def show(self) -> ShowStep | None:
         """show = "show" type "by" atom "." """
         start = self.i
         ty = self.type_() if self.kw("show") else None
-        if ty is not None and self.lit("by"):
-            by = self.atom()
-            if by is not None and self.lit("."):
-                return ShowStep(ty, by.name, self.pos(start), by.pos)  # type: ignore[arg-type]
+        by = self.name() if ty is not None and self.lit("by") else None
+        if ty is not None and by is not None and self.lit("."):
+            return ShowStep(ty, by[0], self.pos(start), by[1])
         return self.back(start, "show")
 
     def intro(self) -> IntroStep | None:
         """intro = "intro" atom ":" type "." """
         start = self.i
-        name = self.atom() if self.kw("intro") else None
-        if name is not None and self.lit(":"):
-            ty = self.type_()
-            if ty is not None and self.lit("."):
-                return IntroStep(name.name, ty, self.pos(start))
+        name = self.name() if self.kw("intro") else None
+        ty = self.type_() if name is not None and self.lit(":") else None
+        if name is not None and ty is not None and self.lit("."):
+            return IntroStep(name[0], ty, self.pos(start))
         return self.back(start, "intro")
 
     def check_goal(self) -> CurrentGoalStep | None:
         """check_goal = "current goal" ":" term "." """
         start = self.i
-        if self.kw("current goal") and self.lit(":"):
-            t = self.term()
-            if t is not None and self.lit("."):
-                return CurrentGoalStep(t, self.pos(start))
+        t = self.term() if self.kw("current goal") and self.lit(":") else None
+        if t is not None and self.lit("."):
+            return CurrentGoalStep(t, self.pos(start))
         return self.back(start, "current goal")
 
     def nested(self, keyword: str, cls: type[GoalBlock] | type[HaveBlock]) -> Action | None:
         """goal = "goal" term "{" { action } "}" ;  have = "have" term "{" { action } "}" """
         start = self.i
         t = self.term() if self.kw(keyword) else None
-        if t is not None:
-            actions = self.block()
-            if actions is not None:
-                return cls(t, actions, self.pos(start))
+        actions = self.block() if t is not None else None
+        if t is not None and actions is not None:
+            return cls(t, actions, self.pos(start))
         return self.back(start, keyword)
 
     def halt(self) -> HaltStep | None:
