@@ -259,10 +259,15 @@ def _no_numeric_atoms(*terms: Term) -> None:
                 raise TypeCheckError(f"numeric literal {a.name} is not supported", a.pos)
 
 
-def _results(d: Derivation, goals: _Goals, arrow: str) -> list[tuple[Term, Term]]:
-    """What `show … by arrow` may take: every forward result, no filter (§3.3)."""
+def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> list[tuple[Term, Term]]:
+    """What `show … by arrow` may take: every forward result, no filter (§3.3).
+
+    A name that is not defined gives no result (the step fails); unlike the original, which
+    prints a warning and carries on to the same failure, the error names the cause.
+    """
     if d.lookup(arrow) is None and arrow not in ("eq_refl", "eq_symm", "rewrite", "eval"):
         goals.warnings.append(f"no arrow {arrow} in context")
+        raise ProofError(f"{arrow} is not defined here (no arrow {arrow} in context)", pos)
     return d.forward_results(arrow)
 
 
@@ -282,10 +287,9 @@ def _discharge(d: Derivation, goals: _Goals, fact: Term) -> None:
 def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
     """`show T by A.`: the first result of A whose type is equivalent to T becomes a fact."""
     _no_numeric_atoms(step.type)
-    results = _results(d, goals, step.by)
-    target = d.eval(step.type)
+    results = _results(d, goals, step.by, step.by_pos)
     for value, type_ in results:
-        if d.equivalent(type_, target):
+        if d.equivalent(type_, step.type):
             _located_define(d, f"_{d.next_id()}", type_, value, step.pos)
             _discharge(d, goals, type_)
             return
@@ -295,7 +299,7 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
 def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
     """`construct N : T = v by A.`: as `show`, the value must match too; defines N<id>."""
     _no_numeric_atoms(step.type, step.value)
-    results = _results(d, goals, step.by)
+    results = _results(d, goals, step.by, step.by_pos)
     for value, type_ in results:
         if d.equivalent(type_, step.type) and d.equivalent(value, step.value):
             # The object is named N followed by the next id (kept from the original, §3.7).
@@ -361,6 +365,8 @@ def _apply(d: Derivation, goals: _Goals, step: ApplyStep, rest: tuple) -> None:
         raise ProofError(f"apply: could not unify {step.name} with the goal {goal}", step.pos)
     chosen: list[Term] = []
     for later in rest:
+        if isinstance(later, Using):
+            continue  # ignored wherever it appears (§1.2)
         if not isinstance(later, GoalBlock):
             raise ProofError("after apply, only goal blocks may follow", later.pos)
         _no_numeric_atoms(later.term)
@@ -437,6 +443,10 @@ def load_context(items: list[tuple[Item, str | None]]) -> Derivation:
         if isinstance(item, (Declare, Assume)):
             name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
             value = item.value if isinstance(item, Declare) else None
+            if name in seen_blocks:  # S2, as in `check_items`
+                raise TypeCheckError(
+                    f"declaration of {name} reuses the name of a proof block", item.pos, file
+                )
             if name in entries:
                 entries[name].type, entries[name].value, entries[name].file = (
                     item.type,
@@ -450,9 +460,9 @@ def load_context(items: list[tuple[Item, str | None]]) -> Derivation:
                 entries[item.name] = _Entry(item.statement, None, item.pos, file, item)
             seen_blocks.add(item.name)
         elif isinstance(item, Forward):
-            forward[item.name] = item.preconditions
+            forward.setdefault(item.name, item.preconditions)  # the first annotation wins
         elif isinstance(item, Backward):
-            backward[item.name] = item.modes
+            backward.setdefault(item.name, item.modes)
     d = _context(entries, passed, None)
     d.forward = forward
     d.backward = backward

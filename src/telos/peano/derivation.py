@@ -79,6 +79,7 @@ class Derivation:
         "forward",
         "backward",
         "counter",
+        "forward_refs",
     )
 
     def __init__(self) -> None:
@@ -96,6 +97,9 @@ class Derivation:
         self.forward: dict[str, tuple[PatDecl, ...]] = {}
         self.backward: dict[str, tuple[str, ...]] = {}
         self.counter = 0  # `next_id()`: numeric suffixes of checker-defined names
+        # Names used in a definition before being defined themselves: defining one later
+        # re-evaluates everything, since cached evaluations may unfold it now.
+        self.forward_refs: frozenset[str] = frozenset()
         # `type` is predefined outside the insertion order; `prop` inside it, then re-defined
         # so that its subterm object `prop@type` follows it (as the golden `state` shows).
         self._set("prop", Definition(TYPE, None, False, PROP, TYPE))
@@ -115,6 +119,7 @@ class Derivation:
         new.forward = self.forward  # annotations are never changed after loading a theory
         new.backward = self.backward
         new.counter = self.counter
+        new.forward_refs = self.forward_refs
         return new
 
     # -- lookups ---------------------------------------------------------------------------
@@ -290,7 +295,22 @@ class Derivation:
                 evaluated = Atom(name)  # built-in proof terms do not unfold (§2.4)
         self.values.setdefault(Atom(name), name)
         is_proof = type_type == PROP or is_equality(type_)
+        unresolved = self._undefined_names(type_, value)
+        if unresolved:
+            self.forward_refs = self.forward_refs | unresolved
         self._set(name, Definition(type_, value, is_proof, evaluated, self.eval(type_)))
+        if name in self.forward_refs:
+            self.forward_refs = self.forward_refs - {name}
+            self._reindex()
+
+    def _undefined_names(self, type_: Term, value: Term | None) -> frozenset[str]:
+        names = term_info(type_)[0]
+        if value is not None:
+            names = names | term_info(value)[0]
+        defs = self.defs
+        return frozenset(
+            n for n in names if n not in defs and not n.startswith("'") and n != "type"
+        )
 
     def _walk(self, t: Term, path: str, define_root: bool) -> Term | None:
         """Post-order walk through applications; returns the type of `t` when it is defined."""
@@ -343,7 +363,11 @@ class Derivation:
                 if d.value is not None and not is_builtin_app(d.value)
                 else Atom(n)
             )
-            d = Definition(d.type, d.value, d.is_proof, evaluated, self.eval(d.type))
+            try:
+                is_proof = self.type_of(d.type) == PROP or is_equality(d.type)
+            except TypeCheckError:
+                is_proof = d.is_proof  # the type was typed when defined; keep that verdict
+            d = Definition(d.type, d.value, is_proof, evaluated, self.eval(d.type))
             self.defs[n] = d
             self._index(n, d)
 
@@ -492,10 +516,11 @@ class Derivation:
             # A pattern without parameters matches exactly the structurally equal values, and
             # the per-prefix "already tried" set keeps only the first object with that value.
             first = self.first_by_eval.get(value_pattern)
-            if first is None or first.startswith("!tac"):
+            if first is None:
                 return
-            o = self.defs[first]
-            candidates = [(first, o.evaluated, o.type)]
+            if not first.startswith("!tac"):  # else: scan, the first allowed one may be later
+                o = self.defs[first]
+                candidates = [(first, o.evaluated, o.type)]
         tried: set[Term] = set()
         for cand, cand_value, cand_type in candidates:
             if cand_value in tried:

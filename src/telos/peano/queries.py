@@ -7,7 +7,7 @@ target type, atoms of a given type, the proof test, and a dump of the context.
 from __future__ import annotations
 
 from .derivation import Derivation
-from .terms import Arrow, Decl, Term, atoms
+from .terms import Arrow, Decl, Term, free_atoms
 
 
 def arrow_names(d: Derivation) -> set[str]:
@@ -57,6 +57,6 @@ def context_state(d: Derivation) -> list[tuple[str, str, str | None, bool, list[
     """`(name, type, value, is_proof, dependencies)` for every name in insertion order."""
     out = []
     for n, o in d.defs.items():
-        deps = [] if o.value is None else list(dict.fromkeys(a.name for a in atoms(o.value)))
+        deps = [] if o.value is None else free_atoms(o.value)
         out.append((n, str(o.type), None if o.value is None else str(o.value), o.is_proof, deps))
     return out

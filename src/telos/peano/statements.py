@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-from .derivation import EQ, PROP, TYPE, Derivation
+from .derivation import EQ, PROP, TYPE, Derivation, is_numeric_atom
 from .errors import TypeCheckError
 from .parser import parse_term_exact
 from .state import ProofState
-from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, free_variables, subst
+from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, free_variables
 
 # -- the strict check ------------------------------------------------------------------------
 
@@ -54,6 +54,8 @@ def _wf(d: Derivation, t: Term, env: dict[str, Term]) -> Term:
             return env[t.name]  # type: ignore[attr-defined]
         if t == TYPE:
             return TYPE
+        if is_numeric_atom(t.name):  # type: ignore[attr-defined]
+            raise TypeCheckError(f"numeric literal {t} is not supported", t.pos)
         if d.lookup(t.name) is None:  # type: ignore[attr-defined]
             raise TypeCheckError(f"undeclared atom {t}", t.pos)
         return d.type_of(t)
@@ -155,34 +157,40 @@ def contract(t: Term) -> Term:
 def normal_form(d: Derivation, t: Term) -> Term:
     """SPEC §5.1: every arrow input named `'a0, 'a1, …` in order of appearance, `=`
     elaborated at every depth."""
-    counter = [0]
-    return elaborate(d, _rename_binders(t, counter))
+    return elaborate(d, _rename_binders(t, {}, [0]))
 
 
-def _rename_binders(t: Term, counter: list[int]) -> Term:
+def _rename_binders(t: Term, names: dict[str, str], counter: list[int]) -> Term:
+    """Rename binders simultaneously through `names` (old -> new), so that a new name can
+    never capture an old one (`[('a1 : nat) -> ('a0 : nat) -> …]` keeps its meaning)."""
     k = type(t)
+    if k is Atom:
+        new = names.get(t.name)  # type: ignore[attr-defined]
+        return t if new is None else Atom(new)
     if k is Arrow:
-        inputs = list(t.inputs)  # type: ignore[attr-defined]
-        output = t.output  # type: ignore[attr-defined]
-        for i in range(len(inputs)):
+        inner = dict(names)
+        inputs = []
+        for current in t.inputs:  # type: ignore[attr-defined]
             name = f"'a{counter[0]}"
             counter[0] += 1
-            current = inputs[i]
             if type(current) is Decl:
-                new_type = _rename_binders(current.type, counter)
-                old = current.name
-                inputs[i] = Decl(name, new_type)
-                for j in range(i + 1, len(inputs)):
-                    inputs[j] = subst(inputs[j], old, Atom(name))
-                output = subst(output, old, Atom(name))
+                inputs.append(Decl(name, _rename_binders(current.type, inner, counter)))
+                inner[current.name] = name
             else:
-                inputs[i] = Decl(name, _rename_binders(current, counter))
-        return Arrow(tuple(inputs), _rename_binders(output, counter))
+                inputs.append(Decl(name, _rename_binders(current, inner, counter)))
+        return Arrow(tuple(inputs), _rename_binders(t.output, inner, counter))  # type: ignore[attr-defined]
     if k is App:
         return App(
-            _rename_binders(t.fn, counter),  # type: ignore[attr-defined]
-            tuple(_rename_binders(a, counter) for a in t.args),  # type: ignore[attr-defined]
+            _rename_binders(t.fn, names, counter),  # type: ignore[attr-defined]
+            tuple(_rename_binders(a, names, counter) for a in t.args),  # type: ignore[attr-defined]
         )
+    if k is Lambda:
+        inner = dict(names)
+        params = []
+        for p in t.params:  # type: ignore[attr-defined]
+            params.append(Decl(p.name, _rename_binders(p.type, inner, counter)))
+            inner.pop(p.name, None)
+        return Lambda(tuple(params), _rename_binders(t.body, inner, counter))  # type: ignore[attr-defined]
     return t
 
 

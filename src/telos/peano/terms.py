@@ -229,33 +229,36 @@ def is_param(t: Term) -> bool:
 
 def free_variables(t: Term) -> set[str]:
     """SPEC §2.2. Arrows contribute the free variables of their *output only* (quirk, kept)."""
-    out: set[str] = set()
-    _free(t, out)
-    return out
+    out: dict[str, None] = {}
+    _free(t, out, True)
+    return set(out)
 
 
-def _free(t: Term, out: set[str]) -> None:
+def free_atoms(t: Term) -> list[str]:
+    """Like `free_variables` with every atom counted, in order of first occurrence."""
+    out: dict[str, None] = {}
+    _free(t, out, False)
+    return list(out)
+
+
+def _free(t: Term, out: dict[str, None], params_only: bool) -> None:
     k = type(t)
     if k is Atom:
-        if t.is_param:  # type: ignore[attr-defined]
-            out.add(t.name)  # type: ignore[attr-defined]
+        if t.is_param or not params_only:  # type: ignore[attr-defined]
+            out[t.name] = None  # type: ignore[attr-defined]
     elif k is App:
-        _free(t.fn, out)  # type: ignore[attr-defined]
+        _free(t.fn, out, params_only)  # type: ignore[attr-defined]
         for a in t.args:  # type: ignore[attr-defined]
-            _free(a, out)
-    elif k is Arrow:
-        inner = free_variables(t.output)  # type: ignore[attr-defined]
-        for i in t.inputs:  # type: ignore[attr-defined]
+            _free(a, out, params_only)
+    elif k is Arrow or k is Lambda:
+        inner: dict[str, None] = {}
+        _free(t.output if k is Arrow else t.body, inner, params_only)  # type: ignore[attr-defined]
+        for i in t.inputs if k is Arrow else t.params:  # type: ignore[attr-defined]
             if type(i) is Decl:
-                inner.discard(i.name)
-        out |= inner
-    elif k is Lambda:
-        inner = free_variables(t.body)  # type: ignore[attr-defined]
-        for p in t.params:  # type: ignore[attr-defined]
-            inner.discard(p.name)
-        out |= inner
+                inner.pop(i.name, None)
+        out.update(inner)
     elif k is Decl:
-        _free(t.type, out)  # type: ignore[attr-defined]
+        _free(t.type, out, params_only)  # type: ignore[attr-defined]
 
 
 def atoms(t: Term) -> Iterator[Atom]:
