@@ -28,8 +28,15 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from models import THEORIES, Uninterpretable, counterexample, facts_of_state  # noqa: E402
-from mutants import OPERATORS, check_mutant, mutants, random_walk, walk_roots  # noqa: E402
+from models import THEORIES, Uninterpretable, counterexample  # noqa: E402
+from mutants import (  # noqa: E402
+    OPERATORS,
+    check_mutant,
+    facts_of_walk,
+    mutants,
+    random_walk,
+    walk_roots,
+)
 
 ACCEPTED = ("true", "uninterpretable", "false")
 COLUMNS = ("generated", "accepted", "rejected", "uninterpretable", "false", "crash")
@@ -59,6 +66,7 @@ def run_mutants(count: int, seed: int, show: int) -> tuple[int, int]:
     by_operator: dict[str, Counter] = {name: Counter() for name in OPERATORS}
     reasons: Counter = Counter()
     offenders = []
+    uninterpretable = []
     for m in tqdm(mutants(count, seed), total=count, desc="mutants", file=sys.stderr):
         outcome = check_mutant(m)
         by_theory[m.theory][outcome.status] += 1
@@ -66,6 +74,7 @@ def run_mutants(count: int, seed: int, show: int) -> tuple[int, int]:
             by_operator[name][outcome.status] += 1
         if outcome.status == "uninterpretable":
             reasons[_reason(outcome.message)] += 1
+            uninterpretable.append(outcome)
         if outcome.status in ("false", "crash"):
             offenders.append(outcome)
     total: Counter = sum(by_theory.values(), Counter())
@@ -86,6 +95,11 @@ def run_mutants(count: int, seed: int, show: int) -> tuple[int, int]:
     for outcome in offenders[:show]:
         print("\n" + "=" * 80)
         print(outcome.report())
+    if uninterpretable:
+        print(f"\nfirst accepted mutants the models cannot judge (of {len(uninterpretable)}):")
+    for outcome in uninterpretable[:show]:
+        print("-" * 80)
+        print(outcome.report())
     return t["false"], t["crash"]
 
 
@@ -98,35 +112,41 @@ def _reason(message: str) -> str:
 
 
 def run_walks(count: int, seed: int, max_steps: int, show: int) -> int:
-    roots = walk_roots()
+    roots = walk_roots(variants=2)
     counts: Counter = Counter()
     per_theory: dict[str, Counter] = defaultdict(Counter)
     offenders = []
     for i in tqdm(range(count), desc="walks", file=sys.stderr):
         theory, premises, goal = roots[i % len(roots)]
-        rng = random.Random(seed * 1_000_003 + i)
+        walk = random_walk(theory, premises, goal, random.Random(seed * 1_000_003 + i), max_steps)
+        counts["states"] += len(walk.states)
+        counts["closed"] += len(walk.closed)
+        counts["splits"] += len(walk.splits)
+        counts["errors"] += len(walk.errors)
         seen = set()
-        states = random_walk(theory, premises, goal, rng, max_steps)
-        counts["states"] += len(states)
-        for state in states:
-            for fact in facts_of_state(state, theory):
-                key = (fact.term, fact.context)
-                if key in seen:
-                    continue
-                seen.add(key)
-                try:
-                    cex = counterexample(fact.term, fact.context, theory)
-                except Uninterpretable:
-                    counts["uninterpretable"] += 1
-                    per_theory[theory]["uninterpretable"] += 1
-                    continue
+        for fact in facts_of_walk(walk):
+            key = (fact.term, fact.context)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                cex = counterexample(fact.term, fact.context, theory)
+            except Uninterpretable:
+                verdict = "uninterpretable"
+            else:
                 verdict = "true" if cex is None else "false"
-                counts[verdict] += 1
-                per_theory[theory][verdict] += 1
-                if cex is not None:
-                    offenders.append((theory, goal, state, fact, cex))
-    print(f"\nrandom walks:            {count} (at most {max_steps} steps, {len(roots)} roots)")
+            counts[verdict] += 1
+            per_theory[theory][verdict] += 1
+            if verdict == "false":
+                offenders.append((walk, fact, cex))
+    golden = len(walk_roots())
+    print(
+        f"\nrandom walks:            {count} (at most {max_steps} steps, from {golden} golden "
+        f"goals and {len(roots) - golden} altered ones)"
+    )
     print(f"states visited:          {counts['states']}")
+    print(f"goals closed / split:    {counts['closed']} / {counts['splits']}")
+    print(f"offered actions failing: {counts['errors']}")
     print(f"walk facts checked:      {counts['true'] + counts['false']}")
     print(f"  false:                 {counts['false']}")
     print(f"  uninterpretable:       {counts['uninterpretable']}")
@@ -136,10 +156,10 @@ def run_walks(count: int, seed: int, max_steps: int, show: int) -> int:
             f"  {theory:<22} true {c['true']:>7}  false {c['false']:>4}  "
             f"uninterpretable {c['uninterpretable']:>5}"
         )
-    for theory, goal, state, fact, cex in offenders[:show]:
+    for walk, fact, cex in offenders[:show]:
         print("\n" + "=" * 80)
-        print(f"{theory}: from {goal}: {fact.origin} is false {cex}")
-        print(f"context {state.format_context()}, goal {state.goal}, history {state.history}")
+        print(f"{walk.theory}: walk from {walk.goal}: {fact.origin} is false {cex}")
+        print(f"  context: {fact.context}")
     return counts["false"]
 
 

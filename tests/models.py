@@ -77,8 +77,10 @@ __all__ = [
     "Model",
     "Uninterpretable",
     "audit_text",
+    "context_of_state",
     "counterexample",
     "facts_of_block",
+    "facts_of_state",
     "holds",
     "holds_in_context",
     "models_of",
@@ -396,9 +398,22 @@ def _compile_query(theory: str, fact: Term, context: tuple[Entry, ...]):
 def counterexample(fact: Term, context: Iterable[Entry], theory: str) -> str | None:
     """A readable counterexample to `fact` under `context` in some model, or None if it holds.
 
+    A fact that is an arrow `[('a : nat) -> H -> C]` is judged as C under the context extended
+    by `a : nat` and `H` (the same meaning), so that its counterexample names `'a`.
     Raises Uninterpretable if the fact or a hypothesis has no meaning in the models.
     """
-    code, names = _compile_query(theory, fact, tuple(context))
+    context = tuple(context)
+    binders, conclusion = _peel(fact)
+    if binders:
+        c = _Compiler(theory)
+        extra: list[Entry] = []
+        for i, (_, name, ty) in enumerate(binders):
+            if c.sort_of_type(ty) is not None:  # raises for higher-order binders
+                extra.append(("var", name if name is not None else f"_{i}", ty))
+            else:
+                extra.append(("hyp", name, ty))
+        context, fact = context + tuple(extra), conclusion
+    code, names = _compile_query(theory, fact, context)
     for model in models_of(theory):
         found = eval(code, model.env)  # noqa: S307 - our own compiled expression
         if found is not None:
@@ -408,7 +423,7 @@ def counterexample(fact: Term, context: Iterable[Entry], theory: str) -> str | N
 
 
 def _peel(statement: Term) -> tuple[tuple[Entry, ...], Term]:
-    """`[('a : nat) -> H -> C]` as the context (a : nat, H) and the conclusion C."""
+    """`[('a : nat) -> H -> C]` as the binders (a : nat), (H) and the conclusion C."""
     entries: list[Entry] = []
     t = statement
     while type(t) is Arrow:
@@ -425,16 +440,7 @@ def refutation(statement: Term | str, theory: str) -> str | None:
     """A counterexample to a closed statement in some model of `theory`, or None."""
     if isinstance(statement, str):
         statement = parse_term(statement)
-    binders, conclusion = _peel(statement)
-    c = _Compiler(theory)
-    context: list[Entry] = []
-    for i, (_, name, ty) in enumerate(binders):
-        sort = c.sort_of_type(ty)  # raises for higher-order binders
-        if sort is not None:
-            context.append(("var", name if name is not None else f"_{i}", ty))
-        else:
-            context.append(("hyp", name, ty))
-    return counterexample(conclusion, context, theory)
+    return counterexample(statement, (), theory)
 
 
 def holds(statement: Term | str, theory: str) -> bool:
@@ -520,19 +526,23 @@ def _rename(t: Term, param: str, new: Term) -> Term:
     return t  # lambdas never reach here in accepted goals; they stay uninterpretable
 
 
-def _classify(name: str, ty: Term, theory: str) -> Entry:
+_ALL_SORTS = tuple(sorted({sort for sorts in SORTS.values() for sort in sorts}))
+
+
+def _classify(name: str, ty: Term, theory: str | None) -> Entry:
     """An introduced object: a variable if its type is a type, else a hypothesis."""
-    if type(ty) is Atom and ty.name in SORTS[theory]:
+    sorts = SORTS[theory] if theory is not None else _ALL_SORTS
+    if type(ty) is Atom and ty.name in sorts:
         return ("var", name, ty)
     if (type(ty) is Atom and ty.name == "type") or (
-        type(ty) is Arrow and _is_type_arrow(ty, SORTS[theory])
+        type(ty) is Arrow and _is_type_arrow(ty, sorts)
     ):
         return ("opaque", name, f"higher-order variable of type {ty}")
     return ("hyp", name, ty)
 
 
 def facts_of_block(
-    block: ProofBlock | VerifyBlock, theory: str, defined: Iterable[str] = ()
+    block: ProofBlock | VerifyBlock, theory: str | None = None, defined: Iterable[str] = ()
 ) -> list[Fact]:
     """Every fact a proof block establishes, with the context it is established in.
 
@@ -541,7 +551,8 @@ def facts_of_block(
     variant of N and substitutes it for the bound parameter in the rest of the goal; `show T`,
     a `construct` of a proposition and `goal G { … }` / `have G { … }` (recursively) are facts
     of the current context; a `construct` of an object is a let; `halt.` stops the walk.
-    `defined` are the names of the block's context (for the fresh-name rule).
+    `theory` tells variables from hypotheses (by default, any sort of the four theories
+    counts); `defined` are the names of the block's context (for the fresh-name rule).
     """
     scope = _Scope(set(defined) | {"prop"})
     facts: list[Fact] = []
@@ -730,8 +741,18 @@ def facts_of_state(state, theory: str) -> list[Fact]:
     let. Hypotheses are returned as facts too, of the context that includes them (trivially
     true, but they must be interpretable for the facts after them to be judged).
     """
-    context: list[Entry] = []
     facts: list[Fact] = []
+    _state_context(state, theory, facts)
+    return facts
+
+
+def context_of_state(state, theory: str) -> tuple[Entry, ...]:
+    """The variables, hypotheses and lets of a proof state (see `facts_of_state`)."""
+    return _state_context(state, theory, [])
+
+
+def _state_context(state, theory: str, facts: list[Fact]) -> tuple[Entry, ...]:
+    context: list[Entry] = []
     for name, d in state.derivation.defs.items():
         if name[0] not in "xp" or "@" in name or name == "prop":
             continue
@@ -746,4 +767,4 @@ def facts_of_state(state, theory: str) -> list[Fact]:
             context.append(("let", name, d.type, d.value))
         else:
             context.append(_classify(name, d.type, theory))
-    return facts
+    return tuple(context)

@@ -29,20 +29,34 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from models import SIGNATURES, SORTS, THEORIES, BlockAudit, audit_text, theory_of_text
+from models import (
+    SIGNATURES,
+    SORTS,
+    THEORIES,
+    BlockAudit,
+    Fact,
+    audit_text,
+    context_of_state,
+    facts_of_state,
+    theory_of_text,
+)
 
 from telos.peano import (
     App,
     Arrow,
     Atom,
     Decl,
+    Intro,
     Lambda,
     PeanoError,
     ProofTree,
+    SelectConstruction,
+    SelectGoals,
     check_text,
     load_theory_text,
     new_proof_state,
     parse_file,
+    parse_term,
     theorem_text,
 )
 from telos.peano.syntax import (
@@ -748,6 +762,18 @@ OPERATORS: dict[str, Operator] = {
 }
 
 
+# How often each operator is drawn: the ones that (almost) always break a proof less often, the
+# ones that tend to keep it checkable (and so probe what the checker accepts) more often.
+WEIGHTS = {
+    "swap_subterms": 0.5,
+    "drop_step": 0.5,
+    "change_by": 0.5,
+    "transplant_step": 1.5,
+    "rename_intro": 1.5,
+    "instantiate_variable": 2.0,
+}
+
+
 # -- mutants ---------------------------------------------------------------------------------------
 
 
@@ -796,12 +822,13 @@ def mutant(seed: int, theory: str | None = None) -> Mutant:
     original = source.blocks[index]
     mat = material(source)
     names = list(OPERATORS)
+    weights = [WEIGHTS.get(name, 1.0) for name in names]
     for _attempt in range(20):
         count = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
         block = original
         applied: list[str] = []
         for _ in range(count):
-            name = rng.choice(names)
+            name = rng.choices(names, weights)[0]
             changed = OPERATORS[name](rng, block, mat)
             if changed is not None and changed != block:
                 block = changed
@@ -877,34 +904,121 @@ def _derivation(theory: str):
     return load_theory_text(load_theory(theory).text)
 
 
-def walk_roots() -> list[tuple[str, tuple[str, ...], str]]:
+def walk_roots(variants: int = 0) -> list[tuple[str, tuple[str, ...], str]]:
     """(theory, premises, goal) of every golden root goal: proofs.jsonl records with their own
-    premises, then the actions.jsonl.gz roots with the theory's premises."""
+    premises, then the actions.jsonl.gz roots with the theory's premises; with `variants`,
+    also that many altered goals per root (mostly false: a walk must never close them)."""
     premises = {(r["theory"], r["goal"]): tuple(r["premises"]) for r in golden_proof_records()}
-    return [
+    roots = [
         (theory, premises.get((theory, goal), load_theory(theory).premises), goal)
         for theory, goal in golden_root_goals()
     ]
+    altered = []
+    for theory, prem, goal in roots:
+        rng = random.Random(f"{theory}:{goal}")
+        for _ in range(variants):
+            changed = altered_goal(parse_term(goal), theory, rng)
+            if changed is None:
+                continue
+            try:
+                new_proof_state(_derivation(theory), prem, changed)
+            except PeanoError:
+                continue  # an ill-typed variant
+            altered.append((theory, prem, str(changed)))
+    return roots + list(dict.fromkeys(altered))
 
 
-def random_walk(theory: str, premises, goal: str, rng: random.Random, max_steps: int = 8):
-    """The states of a seeded random walk of at most `max_steps` actions from `goal`.
+def altered_goal(goal: Term, theory: str, rng: random.Random) -> Term | None:
+    """A goal one small change away: a neighbouring subterm, a dropped input, a flipped
+    equation."""
+    sites = list(positions(goal))
+    options: list[Term] = []
+    for path, t in sites:
+        options.extend(replace_at(goal, path, n) for n in neighbours(t, theory))
+        if _is_eq(t):
+            options.append(replace_at(goal, path, App(t.fn, (t.args[1], t.args[0]))))
+        if type(t) is Arrow and len(t.inputs) > 1:
+            for i in range(len(t.inputs)):
+                rest = Arrow(t.inputs[:i] + t.inputs[i + 1 :], t.output)
+                options.append(replace_at(goal, path, rest))
+    options = [o for o in options if o != goal and not unbound_parameters(o)]
+    return rng.choice(options) if options else None
+
+
+def unbound_parameters(t: Term, bound: frozenset[str] = frozenset()) -> set[str]:
+    """The parameters of `t` used outside the scope of a binder of theirs."""
+    if type(t) is Atom:
+        return {t.name} if t.is_param and t.name not in bound else set()
+    if type(t) is Arrow:
+        out: set[str] = set()
+        for inp in t.inputs:
+            if type(inp) is Decl:
+                out |= unbound_parameters(inp.type, bound)
+                bound = bound | {inp.name}
+            else:
+                out |= unbound_parameters(inp, bound)
+        return out | unbound_parameters(t.output, bound)
+    return set().union(*(unbound_parameters(k, bound) for k in children(t)))
+
+
+@dataclass
+class Walk:
+    """A random walk: the states it reached, the states whose goal an action closed, and the
+    backward steps it took (a state and the subgoals an action left)."""
+
+    theory: str
+    goal: str
+    states: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+    splits: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (state, action, error) of offered actions
+
+
+def random_walk(theory: str, premises, goal: str, rng: random.Random, max_steps: int = 8) -> Walk:
+    """A seeded random walk of at most `max_steps` actions from `goal`.
 
     At each state the actions are tried in random order and the first one that leaves a state
     with actions of its own is taken (so walks do not stop at the many dead-end level-2
-    states); a random one of its children is the next state.
+    states); a random one of its children is the next state. Every action tried is recorded:
+    one that closes the goal, and one that splits it into subgoals.
     """
     state = new_proof_state(_derivation(theory), premises, goal)
-    states = [state]
+    walk = Walk(theory, goal, [state])
     for _ in range(max_steps):
         actions = list(state.actions())
         rng.shuffle(actions)
         for action in actions:
-            live = [child for child in state.execute(action) if child.actions()]
+            try:
+                children = state.execute(action)
+            except PeanoError as e:  # an offered action should not fail; recorded
+                walk.errors.append((state, str(action), e))
+                continue
+            if not children and isinstance(action, (Intro, SelectConstruction, SelectGoals)):
+                walk.closed.append((state, str(action)))
+            elif isinstance(action, SelectGoals):
+                walk.splits.append((state, str(action), action.goals))
+            live = [child for child in children if child.actions()]
             if live:
                 state = rng.choice(live)
-                states.append(state)
+                walk.states.append(state)
                 break
         else:
             break
-    return states
+    return walk
+
+
+def facts_of_walk(walk: Walk) -> list[Fact]:
+    """What a walk claims: every object created in every state it reached (see
+    `models.facts_of_state`), the goal of every state an action closed, and for every backward
+    step, the goal under its subgoals as hypotheses."""
+    facts: list[Fact] = []
+    for state in walk.states:
+        facts.extend(facts_of_state(state, walk.theory))
+    for state, action in walk.closed:
+        context = context_of_state(state, walk.theory)
+        facts.append(Fact(state.goal, context, f"goal {state.goal} closed by {action}"))
+    for state, action, subgoals in walk.splits:
+        context = context_of_state(state, walk.theory)
+        context += tuple(("hyp", None, g) for g in subgoals)
+        facts.append(Fact(state.goal, context, f"goal {state.goal} split by {action}"))
+    return facts

@@ -1,9 +1,11 @@
 """The `telos` command.
 
     telos check FILE.p [LEMMA ...] [--theory NAME]
+    telos prove "GOAL" --theory NAME [--search S] [--budget N] [--seed S]
 
-Exit status: 0 when every requested block verifies, 1 when some block fails, 2 when the input
-cannot be used at all (one located message on stderr). Never a traceback for bad input.
+Exit status: 0 when every requested block verifies (or the goal is proven), 1 when some block
+fails (or no proof is found within the budget), 2 when the input cannot be used at all (one
+located message on stderr). Never a traceback for bad input.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from telos.peano import PeanoError, check_items, load_file, load_items
+from telos.peano import (
+    PeanoError,
+    check_items,
+    check_statement,
+    load_file,
+    load_items,
+    load_theory_text,
+)
 from telos.theories import THEORY_NAMES, UnknownTheoryError, load_theory
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -36,7 +45,23 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"load a packaged theory first ({', '.join(THEORY_NAMES)})",
     )
+    prove = commands.add_parser("prove", help="search for a proof of one goal")
+    prove.add_argument("goal", help="a statement, e.g. \"[('a0 : nat) -> (= (+ z 'a0) 'a0)]\"")
+    prove.add_argument("--theory", metavar="NAME", required=True, help=", ".join(THEORY_NAMES))
+    prove.add_argument("--search", default="mcts", choices=["mcts", "best-first", "beam", "sample"])
+    prove.add_argument("--budget", type=_positive, default=1000, help="node expansions (1000)")
+    prove.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value}")
+    return value
 
 
 def _unusable(message: str) -> int:
@@ -74,10 +99,39 @@ def cmd_check(file: str, lemmas: Sequence[str], theory: str | None) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_prove(goal: str, theory_name: str, search: str, budget: int, seed: int) -> int:
+    from tqdm import tqdm
+
+    from telos.search import Problem, UniformPolicy, prove
+
+    try:
+        theory = load_theory(theory_name)
+        check_statement(load_theory_text(theory.text), goal, file="GOAL")
+    except UnknownTheoryError as e:
+        return _unusable(str(e).strip("'\""))
+    except PeanoError as e:
+        return _unusable(e.located())
+    problem = Problem(theory.text, theory.premises, goal, name="goal")
+    # The bar appears only when the search runs over a second (tqdm's `delay`).
+    with tqdm(total=budget, desc="expansions", unit="node", delay=1.0, file=sys.stderr,
+              leave=False) as bar:
+        def on_step(expansions: int, finished: int) -> None:
+            bar.update(min(expansions, budget) - bar.n)
+
+        result = prove(problem, UniformPolicy(), search, budget, seed, on_step=on_step)
+    if result.success:
+        print(result.proof, end="")
+        return EXIT_OK
+    print(f"no proof within {budget} nodes")
+    return EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command == "check":
         return cmd_check(args.file, args.lemmas, args.theory)
+    if args.command == "prove":
+        return cmd_prove(args.goal, args.theory, args.search, args.budget, args.seed)
     return EXIT_UNUSABLE  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -36,7 +36,7 @@ from .statements import (
     normal_form,
     state_text,
 )
-from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term
+from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, atoms
 
 __all__ = [
     "App",
@@ -108,5 +108,8 @@ def new_proof_state(
     """
     d = load_theory_text(theory) if isinstance(theory, str) else theory.copy()
     goal_term = parse_term(goal) if isinstance(goal, str) else goal
+    for a in atoms(goal_term):  # as for a block's statement: no undeclared constant
+        if not a.is_param and a.name != "type" and d.lookup(a.name) is None:
+            raise TypeCheckError(f"undeclared atom {a.name}", a.pos)
     d._walk(goal_term, d.fresh("goal"), True)
     return ProofState(d, goal_term, tuple(premises), cache_actions=cache_actions)

@@ -171,6 +171,7 @@ def _check_proof_block(
     try:
         d = _context(entries, passed, block.name)
         _no_numeric_atoms(block.statement)
+        _closed(d, block.statement)
         d._walk(block.statement, d.fresh("goal"), True)
         _run(d, goals, block.actions)
         if goals.proven < len(goals.goals):
@@ -259,6 +260,17 @@ def _no_numeric_atoms(*terms: Term) -> None:
                 raise TypeCheckError(f"numeric literal {a.name} is not supported", a.pos)
 
 
+def _closed(d: Derivation, statement: Term) -> None:
+    """Every constant of a statement must be declared (a located error otherwise).
+
+    The walk of §3.1 never looks inside arrows, so the original accepts a statement that
+    mentions an undeclared `x`, which a later `intro x` then captures (docs/kernel.md).
+    """
+    for a in atoms(statement):
+        if not a.is_param and a.name != "type" and d.lookup(a.name) is None:
+            raise TypeCheckError(f"undeclared atom {a.name}", a.pos)
+
+
 def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> list[tuple[Term, Term]]:
     """What `show … by arrow` may take: every forward result, no filter (§3.3).
 
@@ -290,7 +302,7 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
     results = _results(d, goals, step.by, step.by_pos)
     for value, type_ in results:
         if d.equivalent(type_, step.type):
-            _located_define(d, f"_{d.next_id()}", type_, value, step.pos)
+            _located_define(d, d.fresh(f"_{d.next_id()}"), type_, value, step.pos)
             _discharge(d, goals, type_)
             return
     raise ProofError(f"show {step.type} by {step.by}: {_describe(results, d)}", step.pos)
@@ -303,7 +315,9 @@ def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
     for value, type_ in results:
         if d.equivalent(type_, step.type) and d.equivalent(value, step.value):
             # The object is named N followed by the next id (kept from the original, §3.7).
-            _located_define(d, f"{step.name}{d.next_id()}", type_, value, step.pos)
+            # A taken name gets a fresh variant: redefining an object in place (e.g. an
+            # intro'd variable) would change what earlier facts say (soundness).
+            _located_define(d, d.fresh(f"{step.name}{d.next_id()}"), type_, value, step.pos)
             _discharge(d, goals, type_)
             return
     raise ProofError(
@@ -390,6 +404,7 @@ def _apply(d: Derivation, goals: _Goals, step: ApplyStep, rest: tuple) -> None:
 def _subproof(d: Derivation, goals: _Goals, term: Term, actions: tuple, pos: Pos, what: str):
     """Check `actions` against the single goal `term` in a copy of the derivation."""
     _no_numeric_atoms(term)
+    _closed(d, term)
     inner = d.copy()
     try:
         inner._walk(term, inner.fresh("goal"), True)
@@ -421,7 +436,7 @@ def _goal_block(d: Derivation, goals: _Goals, step: GoalBlock) -> None:
 def _have(d: Derivation, goals: _Goals, step: HaveBlock) -> None:
     """`have G { … }`: prove G, then add it to the context as a fact; discharges nothing."""
     _subproof(d, goals, step.term, step.actions, step.pos, "have")
-    _located_define(d, f"_{d.next_id()}", step.term, None, step.pos)
+    _located_define(d, d.fresh(f"_{d.next_id()}"), step.term, None, step.pos)
 
 
 # -- contexts for proof states ---------------------------------------------------------------

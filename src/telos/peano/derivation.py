@@ -26,6 +26,7 @@ from .terms import (
     PatDecl,
     Term,
     apply_unifier,
+    free_params,
     free_variables,
     match,
     subst,
@@ -174,18 +175,16 @@ class Derivation:
         return t  # Lambda: bodies are not evaluated
 
     def _beta(self, f: Lambda, args: tuple[Term, ...]) -> Term:
-        params = list(f.params)
-        body = f.body
+        # One parameter at a time, substituting into the lambda over the remaining ones, so
+        # that the capture-avoiding substitution renames a later parameter if it must.
+        current: Term = f
         for arg in args:
-            if not params:
+            if type(current) is not Lambda:
                 break
-            p = params.pop(0)
-            v = self.eval(arg)
-            params = [subst(q, p.name, v) for q in params]  # type: ignore[misc]
-            body = subst(body, p.name, v)
-        if params:
-            return Lambda(tuple(params), body)
-        return body  # not evaluated again (§2.4)
+            first, rest = current.params[0], current.params[1:]  # type: ignore[attr-defined]
+            scope = Lambda(rest, current.body) if rest else current.body  # type: ignore[attr-defined]
+            current = subst(scope, first.name, self.eval(arg))
+        return current  # not evaluated again (§2.4)
 
     def equivalent(self, t1: Term, t2: Term) -> bool:
         """SPEC §2.5: alpha-equivalence of the evaluated terms."""
@@ -262,6 +261,11 @@ class Derivation:
                     arg.pos or t.pos,
                 )
             for name, value in unifier.items():
+                if _captured(value, tuple(inputs), i + 1):
+                    raise TypeCheckError(
+                        f"ill-typed application {t}: {value} would be captured by a binder",
+                        arg.pos or t.pos,
+                    )
                 for j in range(i + 1, len(inputs)):
                     inputs[j] = self.eval(subst(inputs[j], name, value))
                 output = self.eval(subst(output, name, value))
@@ -285,6 +289,9 @@ class Derivation:
         Raises TypeCheckError (located at the offending atom or application) when a walked
         node cannot be typed; the derivation may then hold some of the subterm objects.
         """
+        if name.startswith("'"):
+            # A parameter-named object could be captured by binders: never allowed.
+            raise TypeCheckError(f"a parameter ({name}) cannot be defined", type_.pos)
         type_type = self._walk(type_, name + "@type", True)
         evaluated: Term = Atom(name)
         if value is not None:
@@ -439,7 +446,15 @@ class Derivation:
             arg_types = [self.type_of(a, env) for a in args]
         except TypeCheckError:
             return []
-        params = [Atom(f"'{i}") for i in range(len(args))]
+        # The original names them literally '0, '1, …; a name already used in `c` or in the
+        # arguments would be captured, so ours skip to unused names (soundness).
+        used = term_info(c)[0].union(*(term_info(a)[0] for a in args))
+        params = []
+        for i in range(len(args)):
+            name = f"'{i}"
+            while name in used:
+                name = "'_" + name[1:]
+            params.append(Atom(name))
         # Occurrence paths are collected on the original `c`, for a1 first, then a2, …
         paths: list[tuple[tuple[int, ...], Atom]] = []
         for a, param in zip(args, params):
@@ -535,6 +550,8 @@ class Derivation:
             next_output = output
             next_recorded = recorded
             if unifier:
+                if any(_captured(t, inputs, k + 1) for t in unifier.values()):
+                    continue  # a binding would be captured by a later input's binder
                 next_inputs_list = list(inputs)
                 next_recorded = dict(recorded)
                 for y, t in unifier.items():
@@ -674,6 +691,16 @@ class Derivation:
             return
         else:
             self._subgoals(inputs, k + 1, u, acc + (g,), modes, out)
+
+
+def _captured(value: Term, inputs: tuple[Term, ...], start: int) -> bool:
+    """Whether substituting `value` into `inputs[start:]` (and the output) as a flat list
+    would put one of its free parameters under a later input's binder."""
+    names = term_info(value)[0]
+    if not any(n.startswith("'") for n in names):
+        return False
+    free = free_params(value)
+    return any(type(i) is Decl and i.name in free for i in inputs[start:])
 
 
 # -- term positions (paths) -------------------------------------------------------------------

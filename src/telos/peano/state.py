@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .derivation import Derivation, is_equality
-from .terms import Arrow, Atom, Decl, Term, subst
+from .terms import Arrow, Atom, Decl, Term, rebind, subst
 
 # -- actions ---------------------------------------------------------------------------------
 
@@ -289,7 +289,7 @@ class ProofState:
         else:
             new_goal = conclusion
         for old, new in substitutions:
-            new_goal = subst(new_goal, old, Atom(new))
+            new_goal = rebind(new_goal, old, new)  # capture by the binder is the point here
         return ProofState(
             self.derivation,
             new_goal,

@@ -287,47 +287,133 @@ def atoms(t: Term) -> Iterator[Atom]:
 
 
 def subst(t: Term, name: str, value: Term) -> Term:
-    """`t[name := value]` (SPEC §2.3): not capture-avoiding; a binder named `name` shadows.
+    """`t[name := value]` (SPEC §2.3), made capture-avoiding for soundness.
 
-    Returns `t` itself (the same object) when nothing changes, which keeps later equality tests
-    on the identity fast path.
+    A binder named `name` shadows it: the inputs before that binder and the binder's own type
+    are substituted, what lies in its scope is not. A binder that would capture a free
+    parameter of `value` is renamed first (the original substitutes blindly, which can turn a
+    false statement into a provable one, docs/kernel.md); when no capture can happen the result
+    is exactly the original's. Returns `t` itself when nothing changes (`name` absent).
     """
+    if type(t) is not Atom and name not in term_info(t)[0]:
+        return t
+    return _subst(t, name, value, [])
+
+
+def _subst(t: Term, name: str, value: Term, free_box: list[set[str]]) -> Term:
     k = type(t)
     if k is Atom:
         return value if t.name == name else t  # type: ignore[attr-defined]
+    if name not in term_info(t)[0]:
+        return t
     if k is App:
-        fn = subst(t.fn, name, value)  # type: ignore[attr-defined]
-        args = tuple(subst(a, name, value) for a in t.args)  # type: ignore[attr-defined]
-        if fn is t.fn and all(x is y for x, y in zip(args, t.args)):  # type: ignore[attr-defined]
-            return t
+        fn = _subst(t.fn, name, value, free_box)  # type: ignore[attr-defined]
+        args = tuple(_subst(a, name, value, free_box) for a in t.args)  # type: ignore[attr-defined]
         return App(fn, args)
-    if k is Arrow:
-        for i in t.inputs:  # type: ignore[attr-defined]
-            if type(i) is Decl and i.name == name:
-                return t
-        inputs = tuple(subst(i, name, value) for i in t.inputs)  # type: ignore[attr-defined]
-        output = subst(t.output, name, value)  # type: ignore[attr-defined]
-        if output is t.output and all(x is y for x, y in zip(inputs, t.inputs)):  # type: ignore[attr-defined]
-            return t
-        return Arrow(inputs, output)
-    if k is Lambda:
-        for p in t.params:  # type: ignore[attr-defined]
-            if p.name == name:
-                return t
-        params = tuple(subst(p, name, value) for p in t.params)  # type: ignore[attr-defined]
-        body = subst(t.body, name, value)  # type: ignore[attr-defined]
-        if body is t.body and all(x is y for x, y in zip(params, t.params)):  # type: ignore[attr-defined]
-            return t
-        return Lambda(params, body)  # type: ignore[arg-type]
+    if k is Arrow or k is Lambda:
+        binders = list(t.inputs if k is Arrow else t.params)  # type: ignore[attr-defined]
+        body = t.output if k is Arrow else t.body  # type: ignore[attr-defined]
+        for i, b in enumerate(binders):
+            if type(b) is not Decl:
+                binders[i] = _subst(b, name, value, free_box)
+                continue
+            new_type = _subst(b.type, name, value, free_box)
+            if b.name == name:  # shadowed from here on
+                binders[i] = Decl(b.name, new_type)
+                return _rebuild_binding(k, binders, body)
+            if not free_box:
+                free_box.append(free_params(value))
+            if b.name in free_box[0]:
+                # `b` would capture the value's free parameter: rename it in its scope.
+                taken = term_info(t)[0] | term_info(value)[0]
+                fresh = _fresh_param(b.name, taken)
+                renamed = Atom(fresh)
+                for j in range(i + 1, len(binders)):
+                    binders[j] = subst(binders[j], b.name, renamed)
+                body = subst(body, b.name, renamed)
+                binders[i] = Decl(fresh, new_type)
+            else:
+                binders[i] = Decl(b.name, new_type)
+        return _rebuild_binding(k, binders, _subst(body, name, value, free_box))
     if k is Decl:
-        new_type = subst(t.type, name, value)  # type: ignore[attr-defined]
+        new_type = _subst(t.type, name, value, free_box)  # type: ignore[attr-defined]
         new_name = t.name  # type: ignore[attr-defined]
         if new_name == name and is_param(value):
             new_name = value.name  # type: ignore[attr-defined]
-        if new_type is t.type and new_name == t.name:  # type: ignore[attr-defined]
-            return t
         return Decl(new_name, new_type)
     return t  # PatDecl: unchanged (§2.3)
+
+
+def rebind(t: Term, old: str, new: str) -> Term:
+    """Replace the free occurrences of atom `old` by the atom `new`, letting a binder named
+    `new` capture them — on purpose: hindsight relabeling turns an intro'd `x` back into the
+    goal's binder `'a0` (SPEC §4.10). Never used by the checker."""
+    k = type(t)
+    if k is Atom:
+        return Atom(new) if t.name == old else t  # type: ignore[attr-defined]
+    if old not in term_info(t)[0]:
+        return t
+    if k is App:
+        return App(rebind(t.fn, old, new), tuple(rebind(a, old, new) for a in t.args))  # type: ignore[attr-defined]
+    if k is Arrow or k is Lambda:
+        binders = list(t.inputs if k is Arrow else t.params)  # type: ignore[attr-defined]
+        for i, b in enumerate(binders):
+            if type(b) is Decl:
+                binders[i] = Decl(b.name, rebind(b.type, old, new))
+                if b.name == old:
+                    return _rebuild_binding(k, binders, t.output if k is Arrow else t.body)  # type: ignore[attr-defined]
+            else:
+                binders[i] = rebind(b, old, new)
+        body = rebind(t.output if k is Arrow else t.body, old, new)  # type: ignore[attr-defined]
+        return _rebuild_binding(k, binders, body)
+    if k is Decl:
+        return Decl(t.name, rebind(t.type, old, new))  # type: ignore[attr-defined]
+    return t
+
+
+def _rebuild_binding(kind: type, binders: list[Term], body: Term) -> Term:
+    if kind is Arrow:
+        return Arrow(tuple(binders), body)
+    return Lambda(tuple(binders), body)  # type: ignore[arg-type]
+
+
+def _fresh_param(base: str, taken: frozenset[str] | set[str]) -> str:
+    i = 0
+    while f"{base}_{i}" in taken:
+        i += 1
+    return f"{base}_{i}"
+
+
+def free_params(t: Term) -> set[str]:
+    """The parameters of `t` not bound by an enclosing binder (with proper scoping: a binder
+    covers the later inputs and the output, unlike SPEC §2.2's `free_variables`)."""
+    out: set[str] = set()
+    _free_params(t, frozenset(), out)
+    return out
+
+
+def _free_params(t: Term, bound: frozenset[str], out: set[str]) -> None:
+    k = type(t)
+    if k is Atom:
+        if t.is_param and t.name not in bound:  # type: ignore[attr-defined]
+            out.add(t.name)  # type: ignore[attr-defined]
+    elif k is App:
+        _free_params(t.fn, bound, out)  # type: ignore[attr-defined]
+        for a in t.args:  # type: ignore[attr-defined]
+            _free_params(a, bound, out)
+    elif k is Arrow or k is Lambda:
+        for b in t.inputs if k is Arrow else t.params:  # type: ignore[attr-defined]
+            if type(b) is Decl:
+                _free_params(b.type, bound, out)
+                bound = bound | {b.name}
+            else:
+                _free_params(b, bound, out)
+        _free_params(t.output if k is Arrow else t.body, bound, out)  # type: ignore[attr-defined]
+    elif k is Decl:
+        _free_params(t.type, bound, out)  # type: ignore[attr-defined]
+    elif k is PatDecl:
+        _free_params(t.pattern, bound, out)  # type: ignore[attr-defined]
+        _free_params(t.type, bound, out)  # type: ignore[attr-defined]
 
 
 def apply_unifier(t: Term, unifier: dict[str, Term]) -> Term:
@@ -382,38 +468,71 @@ def match(pattern: Term, concrete: Term, unifier: dict[str, Term]) -> bool:
     """One-way unification (SPEC §2.6), extending `unifier` in place.
 
     On failure `unifier` may hold partial bindings; callers pass a fresh dict per attempt.
+    Deliberate difference (soundness): a parameter declared by an arrow of the pattern is
+    bound there, not a pattern variable; it matches only the corresponding binder of the
+    concrete arrow, and no pattern variable may take a value that mentions a binder of the
+    concrete side. The original lets `[('p : prop) -> 'p]` match `em`'s type, which makes
+    `em` a proof of "every proposition holds" (docs/kernel.md).
     """
+    return _match(pattern, concrete, unifier, ())
+
+
+def _match(
+    pattern: Term, concrete: Term, unifier: dict[str, Term], bound: tuple[tuple[str, str], ...]
+) -> bool:
     k = type(pattern)
     if k is Atom:
         if pattern.is_param:  # type: ignore[attr-defined]
-            bound = unifier.get(pattern.name)  # type: ignore[attr-defined]
-            if bound is None:
-                unifier[pattern.name] = concrete  # type: ignore[attr-defined]
+            name = pattern.name  # type: ignore[attr-defined]
+            if bound:
+                for p_name, c_name in reversed(bound):
+                    if p_name == name:
+                        return type(concrete) is Atom and concrete.name == c_name  # type: ignore[attr-defined]
+                if not term_info(concrete)[0].isdisjoint(c for _, c in bound):
+                    if free_params(concrete) & {c for _, c in bound}:
+                        return False  # the value would mention a binder of the concrete side
+            value = unifier.get(name)
+            if value is None:
+                unifier[name] = concrete
                 return True
-            return bound == concrete
+            return value == concrete
         if type(concrete) is Atom:
+            if bound and concrete.is_param:  # type: ignore[attr-defined]
+                return False  # a constant never matches a bound parameter
             return pattern.name == concrete.name  # type: ignore[attr-defined]
         return False
     kc = type(concrete)
     if k is App and kc is App:
         if len(pattern.args) != len(concrete.args):  # type: ignore[attr-defined]
             return False
-        if not match(pattern.fn, concrete.fn, unifier):  # type: ignore[attr-defined]
+        if not _match(pattern.fn, concrete.fn, unifier, bound):  # type: ignore[attr-defined]
             return False
         for p, c in zip(pattern.args, concrete.args):  # type: ignore[attr-defined]
-            if not match(p, c, unifier):
+            if not _match(p, c, unifier, bound):
                 return False
         return True
     if k is Arrow and kc is Arrow:
-        if len(pattern.inputs) != len(concrete.inputs):  # type: ignore[attr-defined]
+        p_inputs, c_inputs = pattern.inputs, concrete.inputs  # type: ignore[attr-defined]
+        if len(p_inputs) != len(c_inputs):
             return False
-        if not match(pattern.output, concrete.output, unifier):  # type: ignore[attr-defined]
-            return False
-        for p, c in zip(pattern.inputs, concrete.inputs):  # type: ignore[attr-defined]
-            if not match(p, c, unifier):
+        if not bound and not any(type(i) is Decl for i in p_inputs) and not any(
+            type(i) is Decl for i in c_inputs
+        ):
+            # No binders anywhere: the original's order (outputs first, then inputs).
+            if not _match(pattern.output, concrete.output, unifier, bound):  # type: ignore[attr-defined]
                 return False
-        return True
-    return _alpha(pattern, concrete, [])
+            return all(_match(p, c, unifier, bound) for p, c in zip(p_inputs, c_inputs))
+        for p, c in zip(p_inputs, c_inputs):
+            if (type(p) is Decl) != (type(c) is Decl):
+                return False
+            if type(p) is Decl:
+                if not _match(p.type, c.type, unifier, bound):  # type: ignore[attr-defined]
+                    return False
+                bound = bound + ((p.name, c.name),)  # type: ignore[attr-defined]
+            elif not _match(p, c, unifier, bound):
+                return False
+        return _match(pattern.output, concrete.output, unifier, bound)  # type: ignore[attr-defined]
+    return _alpha(pattern, concrete, list(bound))
 
 
 def term_info(t: Term) -> tuple[frozenset[str], bool]:
