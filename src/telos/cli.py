@@ -51,6 +51,8 @@ def _build_parser() -> argparse.ArgumentParser:
     prove.add_argument("--search", default="mcts", choices=["mcts", "best-first", "beam", "sample"])
     prove.add_argument("--budget", type=_positive, default=1000, help="node expansions (1000)")
     prove.add_argument("--seed", type=int, default=0)
+    prove.add_argument("--model", metavar="CKPT", help="a checkpoint directory (default: the "
+                       "uniform policy)")
     return parser
 
 
@@ -99,7 +101,9 @@ def cmd_check(file: str, lemmas: Sequence[str], theory: str | None) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def cmd_prove(goal: str, theory_name: str, search: str, budget: int, seed: int) -> int:
+def cmd_prove(
+    goal: str, theory_name: str, search: str, budget: int, seed: int, model: str | None = None
+) -> int:
     from tqdm import tqdm
 
     from telos.search import Problem, UniformPolicy, prove
@@ -111,6 +115,14 @@ def cmd_prove(goal: str, theory_name: str, search: str, budget: int, seed: int) 
         return _unusable(str(e).strip("'\""))
     except PeanoError as e:
         return _unusable(e.located())
+    policy = UniformPolicy()
+    if model is not None:
+        from telos.model import CheckpointError, ModelPolicy, load_checkpoint
+
+        try:
+            policy = ModelPolicy(load_checkpoint(model))
+        except CheckpointError as e:
+            return _unusable(str(e))
     problem = Problem(theory.text, theory.premises, goal, name="goal")
     # The bar appears only when the search runs over a second (tqdm's `delay`).
     with tqdm(total=budget, desc="expansions", unit="node", delay=1.0, file=sys.stderr,
@@ -118,7 +130,7 @@ def cmd_prove(goal: str, theory_name: str, search: str, budget: int, seed: int) 
         def on_step(expansions: int, finished: int) -> None:
             bar.update(min(expansions, budget) - bar.n)
 
-        result = prove(problem, UniformPolicy(), search, budget, seed, on_step=on_step)
+        result = prove(problem, policy, search, budget, seed, on_step=on_step)
     if result.success:
         print(result.proof, end="")
         return EXIT_OK
@@ -131,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         return cmd_check(args.file, args.lemmas, args.theory)
     if args.command == "prove":
-        return cmd_prove(args.goal, args.theory, args.search, args.budget, args.seed)
+        return cmd_prove(args.goal, args.theory, args.search, args.budget, args.seed, args.model)
     return EXIT_UNUSABLE  # pragma: no cover - argparse rejects unknown commands
 
 
