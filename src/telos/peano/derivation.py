@@ -212,11 +212,17 @@ class Derivation:
         if k is App:
             return self._type_of_app(t, env)  # type: ignore[arg-type]
         if k is Arrow:
+            # Deliberate difference: every application inside the arrow is typed (plain inputs
+            # and the output too, not only the binders' types), so that an ill-typed term
+            # cannot hide inside a statement until an intro walks it (docs/kernel.md).
             inner = dict(env) if env else {}
             for i in t.inputs:  # type: ignore[attr-defined]
                 if type(i) is Decl:
                     self.check_walk(i.type, inner)
                     inner[i.name] = i.type
+                else:
+                    self.check_walk(i, inner)
+            self.check_walk(t.output, inner)  # type: ignore[attr-defined]
             out = self.type_of(self.eval(t.output), inner)  # type: ignore[attr-defined]
             return PROP if out == PROP else TYPE
         if k is Lambda:
