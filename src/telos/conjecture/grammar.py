@@ -99,7 +99,7 @@ class Grammar:
                 f"{max_binders} binders"
             )
         configs: list[Config] = []
-        self._expand(root, 0, "", configs)
+        self._expand(root, 0, configs)
         self._start = tuple(configs)
 
     # -- public ----------------------------------------------------------------------------
@@ -220,9 +220,9 @@ class Grammar:
 
     # -- expansion: the configurations a task opens ------------------------------------------
 
-    def _expand(self, node: Node, k: int, text: str, out: list[Config]) -> None:
-        """Append to `out` the feasible configurations that start `node` after `text`, with
-        `k` declarations used so far."""
+    def _expand(self, node: Node, k: int, out: list[Config]) -> None:
+        """Append to `out` the feasible configurations that start `node`, with `k`
+        declarations used so far."""
         task, below, _ = node
         kind = task[0]
         room = self.max_binders - k
@@ -235,11 +235,11 @@ class Grammar:
             if i == head.arity:
                 out.append((")", below, k))
             elif head.dependent[i]:
-                self._expand(self._push(("D", *task[1:]), below), k, text, out)
+                self._expand(self._push(("D", *task[1:]), below), k, out)
             else:
                 target = self.vocabulary.input_target(head, i, chosen)
                 after = self._push(("E", *task[1:]), below)
-                self._expand(self._push(("V", target, depth, scope, types), after), k, text, out)
+                self._expand(self._push(("V", target, depth, scope, types), after), k, out)
         elif kind == "D":
             head, i, chosen, depth, scope, types = task[1:]
             for atom in self.vocabulary.atoms(self.vocabulary.input_target(head, i, chosen)):
@@ -269,17 +269,17 @@ class Grammar:
             after = self._push(("DE", depth, scope, types), below)  # a hypothesis
             hypothesis = self._push(("V", PROP, depth, scope, types), after)
             if hypothesis[2] <= room:
-                self._expand(hypothesis, k, text, out)
+                self._expand(hypothesis, k, out)
         elif kind == "DE":
             out.append((") -> ", self._push(("AR", *task[1:]), below), k))
         elif kind == "AR":
             depth, scope, types = task[1:]
             decl = self._push(("DECL", depth, scope, types), below)
             if decl[2] <= room:
-                self._expand(decl, k, text, out)
+                self._expand(decl, k, out)
             output = self._push(("V", PROP, depth, scope, types), self._push(("L", "]"), below))
             if output[2] <= room:
-                self._expand(output, k, text, out)
+                self._expand(output, k, out)
         else:  # "F"
             out.append((END, None, k))
 
@@ -309,14 +309,20 @@ class Grammar:
 
 
 class Cursor:
-    """A prefix of conjecture text and the grammar configurations that survive it."""
+    """A prefix of conjecture text and the grammar configurations that survive it.
 
-    __slots__ = ("grammar", "text", "configs")
+    Immutable: `feed` returns a new cursor. After `feed(END)` the cursor is `finished`.
+    """
 
-    def __init__(self, grammar: Grammar, text: str, configs: tuple[Config, ...]):
+    __slots__ = ("grammar", "text", "configs", "finished")
+
+    def __init__(
+        self, grammar: Grammar, text: str, configs: tuple[Config, ...], finished: bool = False
+    ):
         self.grammar = grammar
         self.text = text
         self.configs = configs
+        self.finished = finished
 
     def legal(self) -> set[str]:
         """The legal next characters, `END` among them when the text may stop here."""
@@ -324,16 +330,15 @@ class Cursor:
 
     @property
     def complete(self) -> bool:
+        """The text so far is a complete conjecture (it may still go on)."""
         return any(c[0] == END for c in self.configs)
-
-    @property
-    def finished(self) -> bool:
-        """`END` was fed: nothing may follow."""
-        return not self.configs and self.text.endswith(END)
 
     def feed(self, ch: str) -> Cursor:
         """The cursor after one more character (`END` to finish); ValueError if illegal."""
-        text = self.text + ch
+        if ch == END:
+            if not self.complete:
+                raise ValueError(f"{self.text!r} is not a complete conjecture")
+            return Cursor(self.grammar, self.text, (), True)
         out: list[Config] = []
         expand = self.grammar._expand
         for pending, nxt, k in self.configs:
@@ -341,13 +346,11 @@ class Cursor:
                 continue
             if len(pending) > 1:
                 out.append((pending[1:], nxt, k))
-            elif nxt is not None:
-                expand(nxt, k, text, out)
-        if not out and ch != END:
+            else:
+                expand(nxt, k, out)
+        if not out:
             raise ValueError(f"{ch!r} cannot follow {self.text!r}")
-        if ch == END and not any(c[0] == END for c in self.configs):
-            raise ValueError(f"{self.text!r} is not a complete conjecture")
-        return Cursor(self.grammar, text, tuple(out))
+        return Cursor(self.grammar, self.text + ch, tuple(out))
 
     def forced(self) -> str:
         """The characters that must follow (stopping before a choice or `END`)."""

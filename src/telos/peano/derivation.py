@@ -25,6 +25,7 @@ from .terms import (
     Lambda,
     PatDecl,
     Term,
+    alpha_equivalent,
     apply_unifier,
     free_params,
     free_variables,
@@ -188,8 +189,6 @@ class Derivation:
 
     def equivalent(self, t1: Term, t2: Term) -> bool:
         """SPEC §2.5: alpha-equivalence of the evaluated terms."""
-        from .terms import alpha_equivalent
-
         return alpha_equivalent(self.eval(t1), self.eval(t2))
 
     # -- typing (§2.8) ---------------------------------------------------------------------
@@ -656,6 +655,12 @@ class Derivation:
         except TypeCheckError:
             return []
         for u in unifiers:
+            # Check, then build: the arrow's conclusion under the unifier must be the goal
+            # (a guard on the unification code, which is not small enough to trust alone).
+            # Arrows are compared uncurried: [A -> [B -> C]] states what [A -> B -> C] does.
+            concluded = _uncurried(self.eval(apply_unifier(arrow.output, u)))  # type: ignore[attr-defined]
+            if not alpha_equivalent(concluded, _uncurried(self.eval(goal))):
+                continue
             self._subgoals(arrow.inputs, 0, u, (), modes, out)  # type: ignore[attr-defined]
         return out
 
@@ -697,6 +702,16 @@ class Derivation:
             return
         else:
             self._subgoals(inputs, k + 1, u, acc + (g,), modes, out)
+
+
+def _uncurried(t: Term) -> Term:
+    """`[A -> [B -> C]]` as `[A -> B -> C]`, at the top and in every output position."""
+    if type(t) is not Arrow:
+        return t
+    output = _uncurried(t.output)  # type: ignore[attr-defined]
+    if type(output) is Arrow:
+        return Arrow(t.inputs + output.inputs, output.output)  # type: ignore[attr-defined]
+    return t if output is t.output else Arrow(t.inputs, output)  # type: ignore[attr-defined]
 
 
 def _captured(value: Term, inputs: tuple[Term, ...], start: int) -> bool:
