@@ -45,7 +45,7 @@ END = "\0"  # the pseudo-character "stop here" among the legal next characters
 INF = float("inf")
 
 DEFAULT_MAX_DEPTH = 5
-DEFAULT_MAX_BINDERS = 8
+DEFAULT_MAX_BINDERS = 6
 
 # Tasks are tuples whose first item names the kind:
 #   ("L", text)                              a literal

@@ -72,6 +72,7 @@ class _Slot:
     index: int
     cursor: Cursor
     rng: random.Random
+    done: bool = False
 
 
 def sample_conjectures(
@@ -108,30 +109,28 @@ def sample_conjectures(
         choosing: list[tuple[_Slot, list[str]]] = []
         for slot in active:
             legal = _advance_forced(slot, max_chars)
-            if legal is None:
-                continue
             if legal == [END]:
                 texts[slot.index] = slot.cursor.text
+                slot.done = True
             elif not legal:
                 out.discarded += 1
+                slot.done = True
             else:
                 choosing.append((slot, legal))
         if choosing:
             logp = model.next_char_logprobs([prompt + s.cursor.text for s, _ in choosing])
             for row, (slot, legal) in enumerate(choosing):
                 ids = [EOS if ch == END else model.tokenizer.id_of(ch) for ch in legal]
-                scores = logp[row, ids].tolist()
-                ch = legal[_draw(scores, temperature, slot.rng)]
+                ch = legal[_draw(logp[row, ids].tolist(), temperature, slot.rng)]
                 if ch == END:
                     texts[slot.index] = slot.cursor.text
-                    slot.cursor = slot.cursor.feed(END)
-                else:
-                    slot.cursor = slot.cursor.feed(ch)
-                    if len(slot.cursor.text) > max_chars:
-                        out.discarded += 1
-                        slot.cursor = slot.cursor.feed(END) if False else _DROPPED
-        active = [s for s in active if s.cursor is not _DROPPED and not s.cursor.finished]
-        active = [s for s in active if s.index not in texts]
+                    slot.done = True
+                    continue
+                slot.cursor = slot.cursor.feed(ch)
+                if len(slot.cursor.text) > max_chars:
+                    out.discarded += 1
+                    slot.done = True
+        active = [s for s in active if not s.done]
     out.finished = len(texts)
     kept = _recheck(derivation, [texts[i] for i in sorted(texts)], out)
     if kept:
@@ -144,14 +143,9 @@ def sample_conjectures(
     return out
 
 
-_DROPPED = Cursor.__new__(Cursor)  # marks a slot discarded at the length cap
-
-
-def _advance_forced(slot: _Slot, max_chars: int) -> list[str] | None:
-    """Append forced characters. Returns the sorted legal characters at the next choice
-    (`[END]` alone: finished, `[]`: over the length cap), or None if already dropped."""
-    if slot.cursor is _DROPPED:
-        return None
+def _advance_forced(slot: _Slot, max_chars: int) -> list[str]:
+    """Append the forced characters; return the sorted legal characters at the next choice
+    (`[END]` alone: the text is finished; `[]`: it went over `max_chars`)."""
     while True:
         legal = slot.cursor.legal()
         if len(legal) != 1:
@@ -161,7 +155,6 @@ def _advance_forced(slot: _Slot, max_chars: int) -> list[str] | None:
             return [END]
         slot.cursor = slot.cursor.feed(ch)
         if len(slot.cursor.text) > max_chars:
-            slot.cursor = _DROPPED
             return []
 
 

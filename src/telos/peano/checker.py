@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .derivation import Derivation, is_numeric_atom
+from .derivation import Derivation, is_builtin_app, is_numeric_atom
 from .errors import PeanoError, ProofError, TypeCheckError
 from .syntax import (
     ApplyStep,
@@ -271,6 +271,18 @@ def _closed(d: Derivation, statement: Term) -> None:
             raise TypeCheckError(f"undeclared atom {a.name}", a.pos)
 
 
+def _typed_as(d: Derivation, value: Term, type_: Term) -> bool:
+    """Check, then build: a forward result's proof term must have the type it claims, by
+    the application typing of §2.8 (a second road to the same answer as the enumeration).
+    The built-in rules' results are built by their own small rules and taken as they are."""
+    if is_builtin_app(value):
+        return True
+    try:
+        return d.equivalent(d.type_of(value), type_)
+    except TypeCheckError:
+        return False
+
+
 def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> list[tuple[Term, Term]]:
     """What `show … by arrow` may take: every forward result, no filter (§3.3).
 
@@ -301,7 +313,7 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
     _no_numeric_atoms(step.type)
     results = _results(d, goals, step.by, step.by_pos)
     for value, type_ in results:
-        if d.equivalent(type_, step.type):
+        if d.equivalent(type_, step.type) and _typed_as(d, value, type_):
             _located_define(d, d.fresh(f"_{d.next_id()}"), type_, value, step.pos)
             _discharge(d, goals, type_)
             return
@@ -313,7 +325,11 @@ def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
     _no_numeric_atoms(step.type, step.value)
     results = _results(d, goals, step.by, step.by_pos)
     for value, type_ in results:
-        if d.equivalent(type_, step.type) and d.equivalent(value, step.value):
+        if (
+            d.equivalent(type_, step.type)
+            and d.equivalent(value, step.value)
+            and _typed_as(d, value, type_)
+        ):
             # The object is named N followed by the next id (kept from the original, §3.7).
             # A taken name gets a fresh variant: redefining an object in place (e.g. an
             # intro'd variable) would change what earlier facts say (soundness).
