@@ -26,6 +26,9 @@ remain) and the whole conjecture at most `max_binders` declarations. An alternat
 only when the whole rest of the conjecture can still be completed within both limits: each
 pending task knows the least number of declarations it needs (infinite when its depth budget
 cannot be met), computed exactly and memoised, so no prefix the engine accepts is a dead end.
+Defaults: depth 5, the least that admits every golden goal (the deepest,
+`[('a0 : nat) -> (= nat (* (s z) (s 'a0)) (+ (s z) (* (s z) 'a0)))]`, needs 5), and 6
+binders, one more than any golden goal declares.
 
 The engine is a small nondeterministic machine: a configuration is (pending literal, stack of
 tasks, declarations used); a prefix is accepted when some configuration survives it, and its
@@ -95,8 +98,7 @@ class Grammar:
         root = self._push(("V", PROP, max_depth, (), frozenset()), self._push(("F",), None))
         if root[2] > max_binders:
             raise ValueError(
-                f"the theory has no proposition within depth {max_depth} and "
-                f"{max_binders} binders"
+                f"the theory has no proposition within depth {max_depth} and {max_binders} binders"
             )
         configs: list[Config] = []
         self._expand(root, 0, configs)

@@ -136,8 +136,7 @@ def sample_conjectures(
     if kept:
         logprobs = model.completion_logprobs([(prompt, text) for text, _ in kept])
         out.conjectures = [
-            Conjecture(text, statement, float(lp))
-            for (text, statement), lp in zip(kept, logprobs)
+            Conjecture(text, statement, float(lp)) for (text, statement), lp in zip(kept, logprobs)
         ]
     out.seconds = time.perf_counter() - start
     return out

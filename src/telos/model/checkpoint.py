@@ -65,13 +65,16 @@ def load_checkpoint(
         if meta.get("format") != FORMAT:
             raise CheckpointError(f"{d}: not a telos checkpoint (format {meta.get('format')!r})")
         config = ModelConfig.from_json(meta["model"])
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as e:
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
         raise CheckpointError(f"{d}: cannot read {CONFIG}: {e}") from None
     if not (d / WEIGHTS).is_file():
         raise CheckpointError(f"{d}: missing {WEIGHTS}")
-    model = LanguageModel(config, device=device)
-    missing, unexpected = load_model(model.net, str(d / WEIGHTS), strict=False,
-                                     device=str(model.device))
+    try:
+        model = LanguageModel(config, device=device)
+        missing, unexpected = load_model(model.net, str(d / WEIGHTS), strict=False,
+                                         device=str(model.device))
+    except Exception as e:  # a malformed config or weights file: say which, never a traceback
+        raise CheckpointError(f"{d}: cannot load the model: {type(e).__name__}: {e}") from None
     if unexpected or [m for m in missing if not m.endswith("lm_head.weight")]:
         raise CheckpointError(f"{d}: weights do not fit a {config.size} model")
     model.net.eval()

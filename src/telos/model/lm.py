@@ -124,7 +124,7 @@ class LanguageModel:
 
     @torch.no_grad()
     def completion_logprobs(
-        self, pairs: Sequence[tuple[str, str] | tuple[str, str, bool]], max_tokens: int = 65536
+        self, pairs: Sequence[tuple[str, str] | tuple[str, str, bool]], max_tokens: int = 4096
     ) -> list[float]:
         """log p(completion + end marker | prompt) for each pair, in order (a third element
         False leaves the end marker out).
@@ -185,14 +185,15 @@ class LanguageModel:
     def _score_chunk(self, chunk, encoded, prompt_of, row_of, cache, mask, lengths, last, out):
         rows_idx = torch.tensor([row_of[prompt_of[i]] for i in chunk], dtype=torch.long)
         completions = [encoded[i].ids[encoded[i].start :] for i in chunk]
-        first = torch.tensor([c[0] for c in completions], dtype=torch.long)
-        first_logp = last[rows_idx, first]  # (N,)
+        # An empty completion (no end marker either) has probability 1.
+        first = torch.tensor([c[0] if c else PAD for c in completions], dtype=torch.long)
+        first_logp = last[rows_idx, first] * torch.tensor([1.0 if c else 0.0 for c in completions])
         rest = [c[1:] for c in completions]
         width = max(len(r) for r in rest)
         totals = first_logp.clone()
         if width > 0:
             # The completion tokens but the last are fed; each predicts the next one.
-            feed = [c[:-1] for c in completions]
+            feed = [c[:-1] for c in completions]  # (empty for an empty completion)
             ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
             new_mask = torch.zeros((len(chunk), width), dtype=torch.long)
             targets = torch.full((len(chunk), width), PAD, dtype=torch.long)
@@ -209,6 +210,9 @@ class LanguageModel:
                 )
             full_mask = torch.cat([mask[rows_idx], new_mask], dim=1)
             positions = lengths[rows_idx].unsqueeze(1) + torch.arange(width).unsqueeze(0)
+            # Real tokens fit the context (`encode` cuts prompts); padding past it is masked
+            # out, but its position must still exist.
+            positions = positions.clamp(max=self.config.n_positions - 1)
             logits = self.net(
                 input_ids=ids.to(self.device),
                 attention_mask=full_mask.to(self.device),
@@ -224,7 +228,7 @@ class LanguageModel:
 
     @torch.no_grad()
     def completion_logprobs_unshared(
-        self, pairs: Sequence[tuple[str, str]], max_tokens: int = 65536
+        self, pairs: Sequence[tuple[str, str]], max_tokens: int = 4096
     ) -> list[float]:
         """The same as `completion_logprobs`, one full sequence per pair (the reference the
         shared-prompt version is tested against; slower)."""
@@ -239,7 +243,7 @@ class LanguageModel:
         return out
 
     @torch.no_grad()
-    def next_char_logprobs(self, texts: Sequence[str], max_tokens: int = 65536) -> torch.Tensor:
+    def next_char_logprobs(self, texts: Sequence[str], max_tokens: int = 4096) -> torch.Tensor:
         """(B, V) log-probabilities of the next token after each text (on the CPU)."""
         encoded = [self.encode(t, "", end=False) for t in texts]
         out = torch.empty((len(texts), self.tokenizer.vocab_size))

@@ -54,10 +54,12 @@ class LRUCache:
 class ModelPolicy:
     """Scores actions and states with a `LanguageModel`; implements `telos.search.Policy`."""
 
-    def __init__(self, model: LanguageModel, cache_size: int = 200_000, max_tokens: int = 65536):
+    def __init__(self, model: LanguageModel, cache_size: int = 200_000, max_tokens: int = 4096):
         self.model = model
         self.cache = LRUCache(cache_size)
-        self.max_tokens = max_tokens  # padded tokens per forward pass
+        # Padded tokens per forward pass: small enough that queries are grouped with others
+        # of similar length (little padding), large enough to keep the batches wide.
+        self.max_tokens = max_tokens
         tok = model.tokenizer
         self._yes, self._no = tok.id_of("Y"), tok.id_of("N")
         self.calls = 0
