@@ -430,3 +430,12 @@ def test_rewrite_goal_conclusion_keeps_only_the_first_input(nat):
 def test_normal_form_does_not_capture_a_later_binder_named_like_an_earlier_new_name(nat):
     t = check_statement(nat, "[('b : nat) -> ('a0 : nat) -> (= 'b (s 'a0))]")
     assert str(normal_form(nat, t)) == "[('a0 : nat) -> ('a1 : nat) -> (= nat 'a0 (s 'a1))]"
+
+
+def test_conjecture_statement_keeps_a_binder_used_only_inside_a_later_hypothesis(nat):
+    nested = parse_term(
+        "[('a0 : nat) -> ('a1 : [('a2 : (= nat 'a0 z)) -> (= nat z z)]) -> (= nat z z)]"
+    )
+    statement = conjecture_statement(nested)
+    assert str(statement) == "[('a0 : nat) -> [(= 'a0 z) -> (= z z)] -> (= z z)]"
+    check_statement(nat, str(statement))  # well formed: no unbound parameter

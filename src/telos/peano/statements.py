@@ -16,7 +16,7 @@ from .derivation import EQ, PROP, TYPE, Derivation, is_numeric_atom
 from .errors import TypeCheckError
 from .parser import parse_term_exact
 from .state import ProofState
-from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, free_variables
+from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, free_params
 
 # -- the strict check ------------------------------------------------------------------------
 
@@ -214,15 +214,10 @@ def conjecture_statement(t: Term) -> Term:
 
 
 def _mentions(t: Term) -> set[str]:
-    if type(t) is Decl:
-        return free_variables(t.type)
-    return free_variables(t) | {a for a in _all_params(t)}
-
-
-def _all_params(t: Term) -> set[str]:
-    from .terms import atoms
-
-    return {a.name for a in atoms(t) if a.is_param}
+    """The parameters `t` mentions freely, looking inside arrows too (SPEC §2.2's
+    `free_variables` sees only an arrow's output, which would unname a binder used in a later
+    hypothesis's arrow and leave its parameter unbound)."""
+    return free_params(t.type if type(t) is Decl else t)
 
 
 # -- state text ------------------------------------------------------------------------------
