@@ -54,7 +54,8 @@ def check_evaluations(
     for ev, acts in zip(evaluations, actions):
         if len(ev.priors) != len(acts):
             raise ValueError(f"policy returned {len(ev.priors)} priors for {len(acts)} actions")
-        if any(p < 0 for p in ev.priors) or abs(sum(ev.priors) - 1.0) > 1e-4:
+        # Written as "not (good)" so that NaN, for which every comparison is false, fails.
+        if not (all(p >= 0 for p in ev.priors) and abs(sum(ev.priors) - 1.0) <= 1e-4):
             raise ValueError(f"priors are not a distribution: {ev.priors}")
         if not 0.0 <= ev.value <= 1.0:
             raise ValueError(f"value {ev.value} is outside [0, 1]")
