@@ -119,16 +119,34 @@ def best_first(tree: SearchTree, budget: int, rng: random.Random) -> Strategy:
                 push(n)
 
 
-def beam(tree: SearchTree, budget: int, rng: random.Random, width: int = 8) -> Strategy:
+def beam(
+    tree: SearchTree, budget: int, rng: random.Random, width: int = 8, max_depth: int = 16
+) -> Strategy:
     """Keep the `width` partial proofs (lists of open goals) with the best log-prior sum.
 
-    Candidates are scored from the priors alone; only the `width` kept ones are executed, so
-    the kernel does not build states for actions the beam drops.
+    Candidates are scored from the priors alone; only the kept ones are executed, so the
+    kernel does not build states for actions the beam drops. A pass stops after `max_depth`
+    actions (every construction enlarges the context, so an ever deeper beam would make each
+    state and each enumeration larger and larger); while budget remains, the search starts
+    again from the root with a beam twice as wide and 8 actions deeper, reusing the nodes
+    already expanded.
     """
     root = tree.root
     yield from expand(tree, [root])
+    while tree.expansions < budget and not root.solved and not root.dead:
+        before = tree.expansions
+        yield from _beam_pass(tree, budget, width, max_depth)
+        if tree.expansions == before:
+            return  # the wider beam found nothing new: the reachable tree is exhausted
+        width, max_depth = width * 2, max_depth + 8
+
+
+def _beam_pass(tree: SearchTree, budget: int, width: int, max_depth: int) -> Strategy:
+    root = tree.root
     beams: list[tuple[float, tuple[Node, ...]]] = [(0.0, (root,))]
-    while beams and tree.expansions < budget and not root.solved:
+    for _ in range(max_depth):
+        if not beams or tree.expansions >= budget or root.solved:
+            return
         candidates: list[tuple[float, int, int, int]] = []  # (score, order, beam, action)
         for b, (score, open_nodes) in enumerate(beams):
             first = open_nodes[0]
