@@ -54,7 +54,7 @@ class LRUCache:
 class ModelPolicy:
     """Scores actions and states with a `LanguageModel`; implements `telos.search.Policy`."""
 
-    def __init__(self, model: LanguageModel, cache_size: int = 200_000, max_tokens: int = 4096):
+    def __init__(self, model: LanguageModel, cache_size: int = 200_000, max_tokens: int = 2048):
         self.model = model
         self.cache = LRUCache(cache_size)
         # Padded tokens per forward pass: small enough that queries are grouped with others
