@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checker import BlockResult, check_items, load_context
+from .checker import BlockResult, check_items, load_context, require_closed
 from .derivation import Definition, Derivation
 from .errors import ParseError, PeanoError, ProofError, TypeCheckError
 from .parser import parse_file, parse_term, parse_term_exact
@@ -36,7 +36,7 @@ from .statements import (
     normal_form,
     state_text,
 )
-from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, atoms
+from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term
 
 __all__ = [
     "App",
@@ -108,8 +108,6 @@ def new_proof_state(
     """
     d = load_theory_text(theory) if isinstance(theory, str) else theory.copy()
     goal_term = parse_term(goal) if isinstance(goal, str) else goal
-    for a in atoms(goal_term):  # as for a block's statement: no undeclared constant
-        if not a.is_param and a.name != "type" and d.lookup(a.name) is None:
-            raise TypeCheckError(f"undeclared atom {a.name}", a.pos)
+    require_closed(d, goal_term)  # as for a block's statement: no undeclared constant
     d._walk(goal_term, d.fresh("goal"), True)
     return ProofState(d, goal_term, tuple(premises), cache_actions=cache_actions)

@@ -171,7 +171,7 @@ def _check_proof_block(
     try:
         d = _context(entries, passed, block.name)
         _no_numeric_atoms(block.statement)
-        _closed(d, block.statement)
+        require_closed(d, block.statement)
         d._walk(block.statement, d.fresh("goal"), True)
         _run(d, goals, block.actions)
         if goals.proven < len(goals.goals):
@@ -260,7 +260,7 @@ def _no_numeric_atoms(*terms: Term) -> None:
                 raise TypeCheckError(f"numeric literal {a.name} is not supported", a.pos)
 
 
-def _closed(d: Derivation, statement: Term) -> None:
+def require_closed(d: Derivation, statement: Term) -> None:
     """Every constant of a statement must be declared (a located error otherwise).
 
     The walk of §3.1 never looks inside arrows, so the original accepts a statement that
@@ -420,7 +420,7 @@ def _apply(d: Derivation, goals: _Goals, step: ApplyStep, rest: tuple) -> None:
 def _subproof(d: Derivation, goals: _Goals, term: Term, actions: tuple, pos: Pos, what: str):
     """Check `actions` against the single goal `term` in a copy of the derivation."""
     _no_numeric_atoms(term)
-    _closed(d, term)
+    require_closed(d, term)
     inner = d.copy()
     try:
         inner._walk(term, inner.fresh("goal"), True)
