@@ -135,7 +135,8 @@ class SearchTree:
                 else:
                     n.expanded = True
                     self.expansions += 1
-                    self.nodes.append(n) if n is not self.root else None
+                    if n is not self.root:
+                        self.nodes.append(n)
                     self.mark_dead(n)
         return todo
 
