@@ -378,8 +378,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=8,
-                        help="goals per prove_many call (bounds memory: a deep beam search "
-                             "holds ~0.5 GiB of kernel states at budget 1000)")
+                        help="goals per prove_many call (bounds memory: each search keeps "
+                             "its tree of kernel states until the batch ends)")
     parser.add_argument("--max-budget", type=parse_max_budget, default={},
                         help="skip budgets above a strategy's limit, e.g. sample=1000,beam=1000")
     parser.add_argument("--profile-budget", type=int, default=1000)
