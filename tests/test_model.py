@@ -6,7 +6,8 @@ contracts (DESIGN, "Shared formats"):
 - named sizes with a 1,024-character context, on CUDA when there is one;
 - one token per character; the prompts of the three example kinds, and the cut of a state's
   context line (from the left, marked `…`) when a query would not fit the context;
-- shared-prompt scoring (`completion_logprobs`, KV cache) equals full-sequence scoring;
+- shared-prompt scoring (`completion_logprobs`, a prefix tree per prompt) equals
+  full-sequence scoring;
 - `ModelPolicy` honours the Policy contract, is exactly "softmax of action log-probabilities"
   and "P(Y) normalised over {Y, N}", and answers repeated states from its cache;
 - checkpoints are safetensors + JSON only, round-trip exactly, and never unpickle anything.
@@ -272,6 +273,20 @@ def test_shared_prompt_scoring_equals_unshared_scoring(sharp_model: LanguageMode
         shared = sharp_model.completion_logprobs(pairs, max_tokens=max_tokens)
         assert shared == pytest.approx(unshared, abs=1e-4)
     assert shared[0] == shared[-1]
+
+
+def test_completions_that_extend_one_another_share_their_prefix_tree(sharp_model):
+    # "c", "c eq", "c eq_refl" (with and without the end marker) and "c eq_symm" hang off
+    # one another in the prompt's prefix tree; each must still score as if alone.
+    prompt = SHORT_STATE + POLICY_TAG
+    pairs = [(prompt, "c eq_refl"), (prompt, "c eq", False), (prompt, "c eq"),
+             (prompt, "c"), (prompt, "c", False), (prompt, "c eq_symm"),
+             (prompt, "c eq_refl", False), (prompt + "c", " eq_refl")]
+    shared = sharp_model.completion_logprobs(pairs)
+    assert shared == pytest.approx(sharp_model.completion_logprobs_unshared(pairs), abs=1e-4)
+    # log p("c eq_refl" + end) = log p("c eq_refl") + log p(end | ... "c eq_refl")
+    assert shared[0] < shared[6]
+    assert shared[7] == pytest.approx(shared[0] - shared[4], abs=1e-4)
 
 
 def test_shared_scoring_of_a_prompt_longer_than_the_context(sharp_model: LanguageModel):

@@ -4,14 +4,15 @@
 and offers the three computations everything else needs, each batched:
 
 - `completion_logprobs(pairs)`: for (prompt, completion) pairs, the log-probability of the
-  completion's characters followed by the end marker, given the prompt (policy scoring);
+  completion's characters followed by the end marker, given the prompt (policy and value
+  scoring); the completions of one prompt are packed as a prefix tree behind it, in one row;
 - `next_char_logprobs(texts)`: the distribution of the next character after each text
-  (value queries and constrained sampling);
-- `losses(batch)`: the per-sequence summed negative log-likelihood of completions and their
-  token counts, with gradients (training).
+  (constrained sampling);
+- `completion_nll(pairs)`: the summed negative log-likelihood of the completions' tokens and
+  their count, with gradients (training).
 
-Sequences are right-padded to the longest in a micro-batch; micro-batches group sequences of
-similar length so little compute is spent on padding.
+Rows are right-padded to the longest in a forward pass; passes group rows of similar length,
+at most `max_tokens` padded tokens each, so little compute is spent on padding.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
-from transformers import DynamicCache, GPT2Config, GPT2LMHeadModel
+from transformers import GPT2Config, GPT2LMHeadModel
 
 from .config import ModelConfig
 from .tokenizer import EOS, PAD, CharTokenizer
@@ -36,6 +38,50 @@ class Encoded:
 
     ids: list[int]
     start: int  # index of the first completion token
+
+
+class _PrefixTree:
+    """A prompt and the prefix tree of its completions, as one row of tokens to feed.
+
+    Each token of the row has a parent (the token before it in its own text) and a position
+    (its parent's + 1). The completions' scores are sums of terms (node, token): the
+    log-probability of `token` following the text that ends at `node`. A completion's last
+    token is never fed (nothing is predicted from it), only the prefixes that others, or
+    the completion's own next token, continue from.
+    """
+
+    def __init__(self, prompt: list[int]):
+        self.ids = list(prompt)
+        self.prompt_length = len(prompt)
+        self.positions = list(range(len(prompt)))
+        self.parents = list(range(-1, len(prompt) - 1))
+        self.depth = [0] * len(prompt)  # depth in the tree; 0 for prompt tokens
+        self.terms: list[tuple[int, int]] = []  # (node, token) pairs to score
+        self.logprob: list[float] = []  # filled by the forward pass, one per term
+        self._child: dict[tuple[int, int], int] = {}
+        self._term: dict[tuple[int, int], int] = {}
+
+    def add(self, completion: list[int]) -> list[int]:
+        """Insert a completion; the indices of its terms (one per token)."""
+        node = self.prompt_length - 1
+        out = []
+        for k, token in enumerate(completion):
+            key = (node, token)
+            if key not in self._term:
+                self._term[key] = len(self.terms)
+                self.terms.append(key)
+            out.append(self._term[key])
+            if k == len(completion) - 1:
+                break
+            child = self._child.get(key)
+            if child is None:
+                child = self._child[key] = len(self.ids)
+                self.ids.append(token)
+                self.positions.append(self.positions[node] + 1)
+                self.parents.append(node)
+                self.depth.append(self.depth[node] + 1)
+            node = child
+        return out
 
 
 class LanguageModel:
@@ -129,110 +175,90 @@ class LanguageModel:
         """log p(completion + end marker | prompt) for each pair, in order (a third element
         False leaves the end marker out).
 
-        Each distinct prompt is run once; its keys and values are then reused for all of its
-        completions (a state's actions share its prompt), so the cost is one pass over the
-        prompts plus one over the completions, batched across states.
+        The pairs sharing a prompt (a state's actions, its value query) are scored together
+        in one row: the prompt, then the prefix tree of their completions, each token fed
+        once and attending only to the prompt and its own ancestors in the tree. So the cost
+        is one forward pass over the distinct prompts plus their completions' distinct
+        prefixes, and rows of similar length are batched `max_tokens` padded tokens at a time.
         """
         encoded = [self.encode(q[0], q[1], end=q[2] if len(q) > 2 else True) for q in pairs]
-        prompts: dict[tuple[int, ...], int] = {}
-        prompt_of = []
+        trees: dict[tuple[int, ...], _PrefixTree] = {}
+        terms: list[tuple[_PrefixTree, list[tuple[int, int]]]] = []
         for e in encoded:
-            key = tuple(e.ids[: e.start])
-            prompt_of.append(prompts.setdefault(key, len(prompts)))
-        prompt_rows = [list(k) for k in prompts]
-        by_prompt: list[list[int]] = [[] for _ in prompt_rows]
-        for i, j in enumerate(prompt_of):
-            by_prompt[j].append(i)
-        out = [0.0] * len(encoded)
-        prompt_encoded = [Encoded(r, len(r)) for r in prompt_rows]
-        for group in self._batches(prompt_encoded, max_tokens):
-            rows = [prompt_rows[j] for j in group]
-            members = [i for j in group for i in by_prompt[j]]
-            self._score_completions(rows, group, members, encoded, prompt_of, out, max_tokens)
-        return out
+            prompt = tuple(e.ids[: e.start])
+            tree = trees.get(prompt)
+            if tree is None:
+                tree = trees[prompt] = _PrefixTree(list(prompt))
+            terms.append((tree, tree.add(e.ids[e.start :])))
+        rows = [t for t in trees.values() if t.terms]  # an empty completion needs no pass
+        for group in self._batches([Encoded(t.ids, 0) for t in rows], max_tokens):
+            self._score_rows([rows[j] for j in group])
+        return [sum(tree.logprob[i] for i in term_ids) for tree, term_ids in terms]
 
-    def _score_completions(self, rows, group, members, encoded, prompt_of, out, max_tokens):
-        """Run the prompts `rows` once with a cache, then score the completions `members`."""
-        width = max(len(r) for r in rows)
-        ids = torch.full((len(rows), width), PAD, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for b, r in enumerate(rows):  # right-padded: no row is ever fully masked
-            ids[b, : len(r)] = torch.tensor(r, dtype=torch.long)
-            mask[b, : len(r)] = 1
-        result = self.net(
-            input_ids=ids.to(self.device), attention_mask=mask.to(self.device), use_cache=True
+    def _score_rows(self, trees: list[_PrefixTree]) -> None:
+        """Fill each tree's `logprob` of the (node, next token) terms its completions asked
+        for, in two forward passes: the prompts (plain causal attention, which never reaches
+        the right padding), then the tree tokens on top of the prompts' keys and values, each
+        seeing its own prompt and its ancestors in the tree."""
+        rows, prompt_width = len(trees), max(t.prompt_length for t in trees)
+        tree_width = max(len(t.ids) - t.prompt_length for t in trees)
+        prompt_ids = np.full((rows, prompt_width), PAD, dtype=np.int64)
+        tree_ids = np.full((rows, tree_width), PAD, dtype=np.int64)
+        positions = np.zeros((rows, tree_width), dtype=np.int64)
+        # sees[b, k, j]: tree token k of row b attends to key j (prompt keys, then tree keys).
+        sees = np.zeros((rows, tree_width, prompt_width + tree_width), dtype=bool)
+        for b, t in enumerate(trees):
+            p, n = t.prompt_length, len(t.ids) - t.prompt_length
+            prompt_ids[b, :p] = t.ids[:p]
+            tree_ids[b, :n] = t.ids[p:]
+            positions[b, :n] = t.positions[p:]
+            sees[b, :n, :p] = True
+            among_tree = sees[b, :, prompt_width:]
+            for k in range(n):  # parents come before their children
+                parent = t.parents[p + k] - p
+                if parent >= 0:
+                    among_tree[k] = among_tree[parent]
+                among_tree[k, k] = True
+            among_tree[range(n, tree_width), range(n, tree_width)] = True  # padding: itself
+        # Under causal attention no real token sees the right padding, so nothing needs a
+        # mask: all ones lets the attention kernel take its causal fast path.
+        prompts = self.net.transformer(
+            input_ids=torch.from_numpy(prompt_ids).to(self.device),
+            attention_mask=torch.ones(prompt_ids.shape, dtype=torch.long, device=self.device),
+            use_cache=tree_width > 0,
         )
-        lengths = torch.tensor([len(r) for r in rows])
-        last = torch.log_softmax(
-            result.logits[torch.arange(len(rows)), lengths.to(self.device) - 1].float(), dim=-1
-        ).cpu()  # (S, V): the distribution of each completion's first token
-        cache = result.past_key_values
-        row_of = {j: b for b, j in enumerate(group)}
-        # Completions in chunks that fit the token budget, each with its rows of the cache.
-        chunk: list[int] = []
-        longest = 0
-        for i in sorted(members, key=lambda i: len(encoded[i].ids) - encoded[i].start):
-            n = width + len(encoded[i].ids) - encoded[i].start
-            if chunk and max(longest, n) * (len(chunk) + 1) > max_tokens:
-                self._score_chunk(chunk, encoded, prompt_of, row_of, cache, mask, lengths,
-                                  last, out)
-                chunk, longest = [], 0
-            chunk.append(i)
-            longest = max(longest, n)
-        if chunk:
-            self._score_chunk(chunk, encoded, prompt_of, row_of, cache, mask, lengths, last, out)
-
-    def _score_chunk(self, chunk, encoded, prompt_of, row_of, cache, mask, lengths, last, out):
-        rows_idx = torch.tensor([row_of[prompt_of[i]] for i in chunk], dtype=torch.long)
-        completions = [encoded[i].ids[encoded[i].start :] for i in chunk]
-        # An empty completion (no end marker either) has probability 1.
-        first = torch.tensor([c[0] if c else PAD for c in completions], dtype=torch.long)
-        first_logp = last[rows_idx, first] * torch.tensor([1.0 if c else 0.0 for c in completions])
-        rest = [c[1:] for c in completions]
-        width = max(len(r) for r in rest)
-        totals = first_logp.clone()
-        if width > 0:
-            # The completion tokens but the last are fed; each predicts the next one.
-            feed = [c[:-1] for c in completions]  # (empty for an empty completion)
-            ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
-            new_mask = torch.zeros((len(chunk), width), dtype=torch.long)
-            targets = torch.full((len(chunk), width), PAD, dtype=torch.long)
-            for b, (f, r) in enumerate(zip(feed, rest)):
-                ids[b, : len(f)] = torch.tensor(f, dtype=torch.long)
-                new_mask[b, : len(f)] = 1
-                targets[b, : len(r)] = torch.tensor(r, dtype=torch.long)
-            selected = DynamicCache()
-            for layer_index, layer in enumerate(cache.layers):
-                selected.update(
-                    layer.keys[rows_idx.to(self.device)],
-                    layer.values[rows_idx.to(self.device)],
-                    layer_index,
-                )
-            full_mask = torch.cat([mask[rows_idx], new_mask], dim=1)
-            positions = lengths[rows_idx].unsqueeze(1) + torch.arange(width).unsqueeze(0)
-            # Real tokens fit the context (`encode` cuts prompts); padding past it is masked
-            # out, but its position must still exist.
-            positions = positions.clamp(max=self.config.n_positions - 1)
-            logits = self.net(
-                input_ids=ids.to(self.device),
-                attention_mask=full_mask.to(self.device),
-                position_ids=positions.to(self.device),
-                past_key_values=selected,
+        hidden = prompts.last_hidden_state
+        if tree_width > 0:
+            tree = self.net.transformer(
+                input_ids=torch.from_numpy(tree_ids).to(self.device),
+                attention_mask=torch.from_numpy(sees).unsqueeze(1).to(self.device),
+                position_ids=torch.from_numpy(positions).to(self.device),
+                past_key_values=prompts.past_key_values,
                 use_cache=False,
-            ).logits
-            logp = torch.log_softmax(logits.float(), dim=-1).cpu()
-            token_logp = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1) * new_mask
-            totals = totals + token_logp.sum(dim=1)
-        for b, i in enumerate(chunk):
-            out[i] = float(totals[b])
+            )
+            hidden = torch.cat([hidden, tree.last_hidden_state], dim=1)
+        # Only the nodes that predict a scored token go through the output layer; a tree
+        # node's hidden state sits after the (padded) prompts.
+        terms = [
+            (b, node if node < t.prompt_length else node - t.prompt_length + prompt_width, token)
+            for b, t in enumerate(trees)
+            for node, token in t.terms
+        ]
+        row, node, token = torch.tensor(terms, dtype=torch.long, device=hidden.device).unbind(1)
+        logp = torch.log_softmax(self.net.lm_head(hidden[row, node]).float(), dim=-1)
+        picked = logp.gather(1, token.unsqueeze(1)).squeeze(1).cpu().tolist()
+        start = 0
+        for t in trees:
+            t.logprob = picked[start : start + len(t.terms)]
+            start += len(t.terms)
 
     @torch.no_grad()
     def completion_logprobs_unshared(
-        self, pairs: Sequence[tuple[str, str]], max_tokens: int = 4096
+        self, pairs: Sequence[tuple[str, str] | tuple[str, str, bool]], max_tokens: int = 4096
     ) -> list[float]:
         """The same as `completion_logprobs`, one full sequence per pair (the reference the
         shared-prompt version is tested against; slower)."""
-        encoded = [self.encode(p, c) for p, c in pairs]
+        encoded = [self.encode(q[0], q[1], end=q[2] if len(q) > 2 else True) for q in pairs]
         out = [0.0] * len(encoded)
         for group in self._batches(encoded, max_tokens):
             rows = [encoded[i].ids for i in group]
