@@ -55,7 +55,6 @@ class _PrefixTree:
         self.prompt_length = len(prompt)
         self.positions = list(range(len(prompt)))
         self.parents = list(range(-1, len(prompt) - 1))
-        self.depth = [0] * len(prompt)  # depth in the tree; 0 for prompt tokens
         self.terms: list[tuple[int, int]] = []  # (node, token) pairs to score
         self.logprob: list[float] = []  # filled by the forward pass, one per term
         self._child: dict[tuple[int, int], int] = {}
@@ -79,7 +78,6 @@ class _PrefixTree:
                 self.ids.append(token)
                 self.positions.append(self.positions[node] + 1)
                 self.parents.append(node)
-                self.depth.append(self.depth[node] + 1)
             node = child
         return out
 
@@ -129,13 +127,14 @@ class LanguageModel:
             c = c[:limit]
         return Encoded([EOS] + p + c, 1 + len(p))
 
-    def _batches(self, encoded: Sequence[Encoded], max_tokens: int):
-        """Index groups of similar length, each within `max_tokens` padded tokens."""
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+    @staticmethod
+    def _batches(lengths: Sequence[int], max_tokens: int):
+        """Index groups of rows of similar length, each within `max_tokens` padded tokens."""
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         group: list[int] = []
         longest = 0
         for i in order:
-            n = len(encoded[i].ids)
+            n = lengths[i]
             if group and max(longest, n) * (len(group) + 1) > max_tokens:
                 yield group
                 group, longest = [], 0
@@ -183,7 +182,7 @@ class LanguageModel:
         """
         encoded = [self.encode(q[0], q[1], end=q[2] if len(q) > 2 else True) for q in pairs]
         trees: dict[tuple[int, ...], _PrefixTree] = {}
-        terms: list[tuple[_PrefixTree, list[tuple[int, int]]]] = []
+        terms: list[tuple[_PrefixTree, list[int]]] = []  # each pair's tree and term indices
         for e in encoded:
             prompt = tuple(e.ids[: e.start])
             tree = trees.get(prompt)
@@ -191,7 +190,7 @@ class LanguageModel:
                 tree = trees[prompt] = _PrefixTree(list(prompt))
             terms.append((tree, tree.add(e.ids[e.start :])))
         rows = [t for t in trees.values() if t.terms]  # an empty completion needs no pass
-        for group in self._batches([Encoded(t.ids, 0) for t in rows], max_tokens):
+        for group in self._batches([len(t.ids) for t in rows], max_tokens):
             self._score_rows([rows[j] for j in group])
         return [sum(tree.logprob[i] for i in term_ids) for tree, term_ids in terms]
 
@@ -260,7 +259,7 @@ class LanguageModel:
         shared-prompt version is tested against; slower)."""
         encoded = [self.encode(q[0], q[1], end=q[2] if len(q) > 2 else True) for q in pairs]
         out = [0.0] * len(encoded)
-        for group in self._batches(encoded, max_tokens):
+        for group in self._batches([len(e.ids) for e in encoded], max_tokens):
             rows = [encoded[i].ids for i in group]
             token_logp = self._token_logprobs(rows).cpu()
             for b, i in enumerate(group):
@@ -273,7 +272,7 @@ class LanguageModel:
         """(B, V) log-probabilities of the next token after each text (on the CPU)."""
         encoded = [self.encode(t, "", end=False) for t in texts]
         out = torch.empty((len(texts), self.tokenizer.vocab_size))
-        for group in self._batches(encoded, max_tokens):
+        for group in self._batches([len(e.ids) for e in encoded], max_tokens):
             rows = [encoded[i].ids for i in group]
             logits = self._forward(rows).float()
             for b, i in enumerate(group):
