@@ -14,6 +14,7 @@ states treat it as a value: they `copy()` before defining anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import TypeCheckError
@@ -645,15 +646,20 @@ class Derivation:
         `modes` are the `#backward` marks (`infer` premises must already be inhabited); the
         checker passes none. Inhabitants of unbound declared inputs come in insertion order.
         """
+        return list(self.iter_subgoal_lists(name, goal, modes))
+
+    def iter_subgoal_lists(
+        self, name: str, goal: Term, modes: tuple[str, ...] = ()
+    ) -> Iterator[tuple[Term, ...]]:
+        """`subgoal_lists`, one at a time (so that asking whether there is any stops early)."""
         d = self.defs.get(name)
         if d is None or type(d.type) is not Arrow:
-            return []
+            return
         arrow = d.type
-        out: list[tuple[Term, ...]] = []
         try:
             unifiers = self.ndunify(arrow.output, goal)  # type: ignore[attr-defined]
         except TypeCheckError:
-            return []
+            return
         for u in unifiers:
             # Check, then build: the arrow's conclusion under the unifier must be the goal
             # (a guard on the unification code, which is not small enough to trust alone).
@@ -661,8 +667,7 @@ class Derivation:
             concluded = _uncurried(self.eval(apply_unifier(arrow.output, u)))  # type: ignore[attr-defined]
             if not alpha_equivalent(concluded, _uncurried(self.eval(goal))):
                 continue
-            self._subgoals(arrow.inputs, 0, u, (), modes, out)  # type: ignore[attr-defined]
-        return out
+            yield from self._subgoals(arrow.inputs, 0, u, (), modes)  # type: ignore[attr-defined]
 
     def _subgoals(
         self,
@@ -671,15 +676,14 @@ class Derivation:
         u: dict[str, Term],
         acc: tuple[Term, ...],
         modes: tuple[str, ...],
-        out: list[tuple[Term, ...]],
-    ) -> None:
+    ) -> Iterator[tuple[Term, ...]]:
         if k == len(inputs):
-            out.append(acc)
+            yield acc
             return
         current = inputs[k]
         if type(current) is Decl:
             if current.name in u:
-                self._subgoals(inputs, k + 1, u, acc, modes, out)
+                yield from self._subgoals(inputs, k + 1, u, acc, modes)
                 return
             target = self.eval(apply_unifier(current.type, u))
             seen: set[Term] = set()
@@ -691,17 +695,17 @@ class Derivation:
                 seen.add(key)
                 bound = dict(u)
                 bound[current.name] = Atom(n)
-                self._subgoals(inputs, k + 1, bound, acc, modes, out)
+                yield from self._subgoals(inputs, k + 1, bound, acc, modes)
             return
         g = self.eval(apply_unifier(current, u))
         if free_variables(g):
             return
         if g in self.eval_types:
-            self._subgoals(inputs, k + 1, u, acc, modes, out)  # discharged
+            yield from self._subgoals(inputs, k + 1, u, acc, modes)  # discharged
         elif k < len(modes) and modes[k] == "infer":
             return
         else:
-            self._subgoals(inputs, k + 1, u, acc + (g,), modes, out)
+            yield from self._subgoals(inputs, k + 1, u, acc + (g,), modes)
 
 
 def _uncurried(t: Term) -> Term:

@@ -113,6 +113,16 @@ class ProofState:
             self._actions = found
         return found
 
+    def has_actions(self) -> bool:
+        """Whether `actions()` is non-empty. A pending backward use of an arrow stops at its
+        first list of subgoals instead of enumerating them all (search asks this of every
+        `a X` it might keep, and expands few of them)."""
+        if self._actions is not None or self.pending is None or self.pending.kind == "c":
+            return bool(self.actions())
+        d, name = self.derivation, self.pending.name
+        first = next(d.iter_subgoal_lists(name, self.goal, d.backward.get(name, ())), None)
+        return first is not None
+
     def _level1(self) -> list[Action]:
         d = self.derivation
         out: list[Action] = []

@@ -92,10 +92,18 @@ class Node:
 
 def _has_actions(state: ProofState) -> bool:
     try:
-        return bool(state.actions())
+        return state.has_actions()
     except PeanoError as e:  # an enumeration the kernel cannot finish: treat as no choice
         log.debug("no actions for %s: %s", state, e)
         return False
+
+
+def _actions(state: ProofState) -> list[Action]:
+    try:
+        return state.actions()
+    except PeanoError as e:  # as above: the node is a dead end
+        log.debug("no actions for %s: %s", state, e)
+        return []
 
 
 class SearchTree:
@@ -119,7 +127,7 @@ class SearchTree:
                     continue
                 kept, executed = [], []
                 state = n.state
-                for action in state.actions():
+                for action in _actions(state):
                     if type(action) is UseArrow:
                         pending = state.execute(action)
                         if not _has_actions(pending[0]):
