@@ -6,7 +6,9 @@ theories, each with the actions search kept for it):
 (a) states evaluated per second by `ModelPolicy.evaluate` with 32 states per call, and with one
     state per call (its actions still batched within the call), and their ratio (target ≥ 3x);
     also 32 per call in one padded pass (`max_tokens=65536`), for comparison. Every
-    measurement uses a fresh policy, so nothing is served from the cache;
+    measurement uses a fresh policy, so nothing is served from the cache; the rounds are
+    interleaved and their median printed. Last, the network's own cost per row of 300 tokens,
+    alone and in a batch of 32: the most a batch can gain on this device;
 (b) the cache hit rate of a ModelPolicy-guided MCTS on a nat-add goal (budget 200);
 (c) conjectures per second from `telos.conjecture.sample_conjectures` (n/a when that package
     is not installed);
@@ -97,6 +99,23 @@ def states_per_second(model: LanguageModel, states, per_call: int,
     return len(states) / (time.perf_counter() - start)
 
 
+@torch.no_grad()
+def forward_ms_per_row(model: LanguageModel, rows: int, tokens: int = 300,
+                       repeats: int = 10) -> float:
+    ids = torch.randint(3, model.tokenizer.vocab_size, (rows, tokens), device=model.device)
+    mask = torch.ones_like(ids)
+    times = []
+    for _ in range(repeats + 1):  # the first is a warm-up
+        if model.device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        model.net.transformer(input_ids=ids, attention_mask=mask, use_cache=False)
+        if model.device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times[1:]) / rows
+
+
 def guided_search(model: LanguageModel, budget: int, seed: int):
     theory = load_theory("nat-add")
     policy = ModelPolicy(model)
@@ -183,6 +202,11 @@ def main() -> None:
     print(line("32 per call, one pass:", "one pass")
           + f" {one_pass / single:.1f}x one state per call (max_tokens 65536: all padded to "
           "the longest)")
+    # The ceiling on what batching can buy: the network's own cost per row, alone and in a
+    # batch of 32 (plain causal forward passes of 300 random tokens, the size of a state).
+    alone, batch = forward_ms_per_row(model, 1), forward_ms_per_row(model, 32)
+    print(f"  forward pass of 300 tokens: {alone:.2f} ms alone, {batch:.2f} ms per row in a "
+          f"batch of 32 ({alone / batch:.1f}x)")
 
     print(f"\n(b) ModelPolicy-guided MCTS on {SEARCH_GOAL} (nat-add), budget {args.budget}")
     result, policy, seconds = guided_search(model, args.budget, args.seed)
