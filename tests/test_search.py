@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from telos.cli import main
-from telos.peano import ProofState, ProofTree, check_text
+from telos.peano import ProofState, ProofTree, TypeCheckError, check_text
 from telos.peano.state import Action
 from telos.search import (
     STRATEGIES,
@@ -456,6 +456,22 @@ def test_node_records_of_a_failed_search_have_no_solution() -> None:
     assert not result.success
     assert result.nodes and all(r.solution_action is None for r in result.nodes)
     assert all(len(r.state.split("\n")) == 3 for r in result.nodes)
+
+
+def test_a_state_whose_actions_the_kernel_cannot_enumerate_is_a_dead_end(monkeypatch) -> None:
+    # Search only asks whether a pending `a X` has any choice before keeping it; when the node
+    # is expanded later, a kernel error in the full enumeration must end that branch, not the
+    # search. Simulated: every full backward enumeration fails.
+    def failing(self, name):
+        raise TypeCheckError(f"cannot enumerate the choices of {name}")
+
+    monkeypatch.setattr(ProofState, "_subgoal_choices", failing)
+    result = prove(problem("nat-add", "[('a0 : nat) -> (= (+ z 'a0) 'a0)]"), UniformPolicy(),
+                   "mcts", budget=200)
+    dead = [n for n in result.search_tree.nodes
+            if n.state.pending is not None and n.state.pending.kind == "a"]
+    assert dead and all(not n.actions and n.dead for n in dead)
+    assert not result.success  # nat_ind is the only way in
 
 
 # -- the `telos prove` command ---------------------------------------------------------------
