@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .derivation import Derivation, is_builtin_app, is_numeric_atom
+from .derivation import Derivation
 from .errors import PeanoError, ProofError, TypeCheckError
+from .language import is_builtin_app, is_numeric_atom
 from .syntax import (
     ApplyStep,
     Assume,

@@ -3,9 +3,10 @@
 It holds the definitions in insertion order, the indexes the kernel queries (the "existing
 values" map, inhabitants by declared and by evaluated type, the arrow set) and the annotations.
 On top of it sit the context-dependent operations: evaluation (§2.4), type inference (§2.8),
-the subterm-object walk performed by every definition (§3.1), higher-order unification for
-backward steps (§2.7), the forward argument enumeration (§4.4), the backward subgoal
-enumeration (§4.5) and the built-in equality rules (§2.9).
+the subterm-object walk performed by every definition (§3.1) and higher-order unification for
+backward steps (§2.7). The uses of an arrow — forward enumeration (§4.4), the built-in equality
+rules (§2.9), backward subgoal enumeration (§4.5) — are in `arrows.py`, inherited from
+`ArrowUses`.
 
 A derivation is mutable while it is being built (loading a theory, a checker block); proof
 states treat it as a value: they `copy()` before defining anything.
@@ -13,11 +14,12 @@ states treat it as a value: they `copy()` before defining anything.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .arrows import ArrowUses
 from .errors import TypeCheckError
+from .language import BUILTIN_RULES, EQ, PROP, TYPE, is_builtin_app, is_equality, is_numeric_atom
+from .paths import captured, occurrences, replace_at
 from .terms import (
     App,
     Arrow,
@@ -28,33 +30,11 @@ from .terms import (
     Term,
     alpha_equivalent,
     apply_unifier,
-    free_params,
     free_variables,
     match,
     subst,
     term_info,
 )
-
-TYPE = Atom("type")
-PROP = Atom("prop")
-EQ = Atom("=")
-BUILTIN_RULES = ("eval", "rewrite", "eq_symm", "eq_refl")
-_BUILTIN_SET = frozenset(BUILTIN_RULES)
-_NUMERIC = re.compile(r"^[0-9]+(/[0-9]+)?$")
-
-
-def is_numeric_atom(name: str) -> bool:
-    """A numeric literal (digits, optionally `/` and digits): out of scope, a located error."""
-    return _NUMERIC.match(name) is not None
-
-
-def is_builtin_app(t: Term) -> bool:
-    return type(t) is App and type(t.fn) is Atom and t.fn.name in _BUILTIN_SET  # type: ignore[attr-defined]
-
-
-def is_equality(t: Term) -> bool:
-    """"Type looks like a proposition" of SPEC §2.8, which for well-typed types means `(= a b)`."""
-    return type(t) is App and t.fn == EQ  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +48,7 @@ class Definition:
     eval_type: Term  # eval(type)
 
 
-class Derivation:
+class Derivation(ArrowUses):
     """Definitions in insertion order plus the indexes of SPEC §3.1."""
 
     __slots__ = (
@@ -267,7 +247,7 @@ class Derivation:
                     arg.pos or t.pos,
                 )
             for name, value in unifier.items():
-                if _captured(value, tuple(inputs), i + 1):
+                if captured(value, tuple(inputs), i + 1):
                     raise TypeCheckError(
                         f"ill-typed application {t}: {value} would be captured by a binder",
                         arg.pos or t.pos,
@@ -464,11 +444,11 @@ class Derivation:
         # Occurrence paths are collected on the original `c`, for a1 first, then a2, …
         paths: list[tuple[tuple[int, ...], Atom]] = []
         for a, param in zip(args, params):
-            for path in _occurrences(c, a, ()):
+            for path in occurrences(c, a, ()):
                 paths.append((path, param))
         body = c
         for path, param in paths:
-            replaced = _replace_at(body, path, param)
+            replaced = replace_at(body, path, param)
             if replaced is not None:
                 body = replaced
         allowed = {q.name for q in params}
@@ -476,315 +456,3 @@ class Derivation:
             return []
         decls = tuple(Decl(q.name, t) for q, t in zip(params, arg_types))
         return [{fname: Lambda(decls, body)}]
-
-    # -- forward use of an arrow (§4.4) -----------------------------------------------------
-
-    def forward_results(
-        self, name: str, preconditions: tuple[PatDecl, ...] = ()
-    ) -> list[tuple[Term, Term]]:
-        """Every `(value, type)` obtained by applying arrow `name` to objects of the context.
-
-        `preconditions` are the ghost inputs of a `#forward` annotation. No redundancy filter
-        (the proof-state API applies it) and no de-duplication beyond §4.4's per-prefix one.
-        """
-        if name in _BUILTIN_SET:
-            return self.builtin_results(name)
-        d = self.defs.get(name)
-        if d is None or type(d.type) is not Arrow:
-            return []
-        arrow = d.type
-        inputs = tuple(preconditions) + arrow.inputs  # type: ignore[attr-defined]
-        objects = [
-            (n, o.evaluated, o.type) for n, o in self.defs.items() if not n.startswith("!tac")
-        ]
-        out: list[tuple[Term, Term]] = []
-        self._forward(
-            Atom(name), inputs, 0, len(preconditions), arrow.output, {}, (), objects, out  # type: ignore[attr-defined]
-        )
-        return out
-
-    def _forward(
-        self,
-        fn: Atom,
-        inputs: tuple[Term, ...],
-        k: int,
-        n_ghost: int,
-        output: Term,
-        recorded: dict[str, str],
-        args: tuple[Term, ...],
-        objects: list[tuple[str, Term, Term]],
-        out: list[tuple[Term, Term]],
-    ) -> None:
-        if k == len(inputs):
-            out.append((App(fn, args[n_ghost:]), self.eval(output)))
-            return
-        current = inputs[k]
-        kind = type(current)
-        if kind is PatDecl:
-            value_pattern: Term | None = current.pattern  # type: ignore[attr-defined]
-            type_pattern = current.type  # type: ignore[attr-defined]
-        elif kind is Decl:
-            s = recorded.get(current.name)  # type: ignore[attr-defined]
-            value_pattern = self.eval(Atom(s)) if s is not None else Atom(current.name)  # type: ignore[attr-defined]
-            type_pattern = current.type  # type: ignore[attr-defined]
-        else:
-            value_pattern = None
-            type_pattern = current
-        candidates = objects
-        if value_pattern is not None and not any(
-            n.startswith("'") for n in term_info(value_pattern)[0]
-        ):
-            # A pattern without parameters matches exactly the structurally equal values, and
-            # the per-prefix "already tried" set keeps only the first object with that value.
-            first = self.first_by_eval.get(value_pattern)
-            if first is None:
-                return
-            if not first.startswith("!tac"):  # else: scan, the first allowed one may be later
-                o = self.defs[first]
-                candidates = [(first, o.evaluated, o.type)]
-        tried: set[Term] = set()
-        for cand, cand_value, cand_type in candidates:
-            if cand_value in tried:
-                continue
-            tried.add(cand_value)
-            unifier: dict[str, Term] = {}
-            if value_pattern is not None and not match(value_pattern, cand_value, unifier):
-                continue
-            if not match(type_pattern, cand_type, unifier):
-                continue
-            next_inputs = inputs
-            next_output = output
-            next_recorded = recorded
-            if unifier:
-                if any(_captured(t, inputs, k + 1) for t in unifier.values()):
-                    continue  # a binding would be captured by a later input's binder
-                next_inputs_list = list(inputs)
-                next_recorded = dict(recorded)
-                for y, t in unifier.items():
-                    s = self.values.get(t)
-                    if s is not None:
-                        next_recorded[y] = s
-                    else:
-                        next_recorded.pop(y, None)
-                    for j in range(k + 1, len(inputs)):
-                        next_inputs_list[j] = subst(next_inputs_list[j], y, t)
-                    next_output = subst(next_output, y, t)
-                next_inputs = tuple(next_inputs_list)
-            self._forward(
-                fn,
-                next_inputs,
-                k + 1,
-                n_ghost,
-                next_output,
-                next_recorded,
-                args + (Atom(cand),),
-                objects,
-                out,
-            )
-
-    # -- built-in rules (§2.9) ---------------------------------------------------------------
-
-    def builtin_results(self, name: str) -> list[tuple[Term, Term]]:
-        if name == "eq_refl":
-            return self._eq_refl()
-        if name == "eq_symm":
-            return self._eq_symm()
-        if name == "rewrite":
-            return self._rewrite()
-        return []  # `eval` (rational arithmetic, definition unfolding) is out of scope
-
-    def _eq_refl(self) -> list[tuple[Term, Term]]:
-        out = []
-        seen: set[Term] = set()
-        rule = Atom("eq_refl")
-        for n, d in self.defs.items():
-            if d.evaluated in seen:
-                continue
-            seen.add(d.evaluated)
-            if d.is_proof or d.type == TYPE or type(d.eval_type) is Arrow:
-                continue
-            v = d.value if d.value is not None else Atom(n)
-            out.append((App(rule, (Atom(n),)), App(EQ, (v, v))))
-        return out
-
-    def _eq_symm(self) -> list[tuple[Term, Term]]:
-        out = []
-        rule = Atom("eq_symm")
-        for n, d in self.defs.items():
-            t = d.type
-            if type(t) is App and t.fn == EQ and len(t.args) == 2 and t.args[0] != t.args[1]:  # type: ignore[attr-defined]
-                out.append((App(rule, (Atom(n),)), App(EQ, (t.args[1], t.args[0]))))  # type: ignore[attr-defined]
-        return out
-
-    def _rewrite(self) -> list[tuple[Term, Term]]:
-        out = []
-        rule = Atom("rewrite")
-        proofs = [(n, d.eval_type) for n, d in self.defs.items() if d.is_proof]
-        for e, d in self.defs.items():
-            t = d.type
-            if not (type(t) is App and t.fn == EQ and len(t.args) == 2):  # type: ignore[attr-defined]
-                continue
-            a, b = t.args  # type: ignore[attr-defined]
-            if a == b:
-                continue
-            a_eval, b_eval = self.eval(a), self.eval(b)
-            e_atom = Atom(e)
-            for h, prop in proofs:
-                for path in _app_occurrences(prop, a_eval, ()):
-                    loc = "".join(f"@{i}" for i in path)
-                    value = App(rule, (e_atom, Atom(f"{h}@type{loc}")))
-                    out.append((value, _replace_at(prop, path, b_eval)))  # type: ignore[arg-type]
-        return out
-
-    # -- backward use of an arrow (§4.5) ----------------------------------------------------
-
-    def subgoal_lists(
-        self, name: str, goal: Term, modes: tuple[str, ...] = ()
-    ) -> list[tuple[Term, ...]]:
-        """Every list of premises left open by applying arrow `name` backwards to `goal`.
-
-        `modes` are the `#backward` marks (`infer` premises must already be inhabited); the
-        checker passes none. Inhabitants of unbound declared inputs come in insertion order.
-        """
-        return list(self.iter_subgoal_lists(name, goal, modes))
-
-    def iter_subgoal_lists(
-        self, name: str, goal: Term, modes: tuple[str, ...] = ()
-    ) -> Iterator[tuple[Term, ...]]:
-        """`subgoal_lists`, one at a time (so that asking whether there is any stops early)."""
-        d = self.defs.get(name)
-        if d is None or type(d.type) is not Arrow:
-            return
-        arrow = d.type
-        try:
-            unifiers = self.ndunify(arrow.output, goal)  # type: ignore[attr-defined]
-        except TypeCheckError:
-            return
-        for u in unifiers:
-            # Check, then build: the arrow's conclusion under the unifier must be the goal
-            # (a guard on the unification code, which is not small enough to trust alone).
-            # Arrows are compared uncurried: [A -> [B -> C]] states what [A -> B -> C] does.
-            concluded = _uncurried(self.eval(apply_unifier(arrow.output, u)))  # type: ignore[attr-defined]
-            if not alpha_equivalent(concluded, _uncurried(self.eval(goal))):
-                continue
-            yield from self._subgoals(arrow.inputs, 0, u, (), modes)  # type: ignore[attr-defined]
-
-    def _subgoals(
-        self,
-        inputs: tuple[Term, ...],
-        k: int,
-        u: dict[str, Term],
-        acc: tuple[Term, ...],
-        modes: tuple[str, ...],
-    ) -> Iterator[tuple[Term, ...]]:
-        if k == len(inputs):
-            yield acc
-            return
-        current = inputs[k]
-        if type(current) is Decl:
-            if current.name in u:
-                yield from self._subgoals(inputs, k + 1, u, acc, modes)
-                return
-            target = self.eval(apply_unifier(current.type, u))
-            seen: set[Term] = set()
-            for n in self.eval_types.get(target, ()):
-                o = self.defs[n]
-                key = o.eval_type if is_equality(o.eval_type) else o.evaluated
-                if key in seen:
-                    continue
-                seen.add(key)
-                bound = dict(u)
-                bound[current.name] = Atom(n)
-                yield from self._subgoals(inputs, k + 1, bound, acc, modes)
-            return
-        g = self.eval(apply_unifier(current, u))
-        if free_variables(g):
-            return
-        if g in self.eval_types:
-            yield from self._subgoals(inputs, k + 1, u, acc, modes)  # discharged
-        elif k < len(modes) and modes[k] == "infer":
-            return
-        else:
-            yield from self._subgoals(inputs, k + 1, u, acc + (g,), modes)
-
-
-def _uncurried(t: Term) -> Term:
-    """`[A -> [B -> C]]` as `[A -> B -> C]`, at the top and in every output position."""
-    if type(t) is not Arrow:
-        return t
-    output = _uncurried(t.output)  # type: ignore[attr-defined]
-    if type(output) is Arrow:
-        return Arrow(t.inputs + output.inputs, output.output)  # type: ignore[attr-defined]
-    return t if output is t.output else Arrow(t.inputs, output)  # type: ignore[attr-defined]
-
-
-def _captured(value: Term, inputs: tuple[Term, ...], start: int) -> bool:
-    """Whether substituting `value` into `inputs[start:]` (and the output) as a flat list
-    would put one of its free parameters under a later input's binder."""
-    names = term_info(value)[0]
-    if not any(n.startswith("'") for n in names):
-        return False
-    free = free_params(value)
-    return any(type(i) is Decl and i.name in free for i in inputs[start:])
-
-
-# -- term positions (paths) -------------------------------------------------------------------
-
-
-def _children(t: Term) -> tuple[Term, ...]:
-    k = type(t)
-    if k is App:
-        return (t.fn, *t.args)  # type: ignore[attr-defined]
-    if k is Arrow:
-        return (*t.inputs, t.output)  # type: ignore[attr-defined]
-    if k is Lambda:
-        return (*t.params, t.body)  # type: ignore[attr-defined]
-    if k is Decl:
-        return (t.type,)  # type: ignore[attr-defined]
-    return ()
-
-
-def _rebuild(t: Term, children: list[Term]) -> Term:
-    k = type(t)
-    if k is App:
-        return App(children[0], tuple(children[1:]))
-    if k is Arrow:
-        return Arrow(tuple(children[:-1]), children[-1])
-    if k is Lambda:
-        return Lambda(tuple(children[:-1]), children[-1])  # type: ignore[arg-type]
-    return Decl(t.name, children[0])  # type: ignore[attr-defined]
-
-
-def _occurrences(t: Term, target: Term, path: tuple[int, ...]):
-    """Paths of `target` in `t`, pre-order, everywhere, not descending into an occurrence."""
-    if t == target:
-        yield path
-        return
-    for i, child in enumerate(_children(t)):
-        yield from _occurrences(child, target, path + (i,))
-
-
-def _app_occurrences(t: Term, target: Term, path: tuple[int, ...]):
-    """Paths of `target` in `t` through applications only (rewrite, §2.9): 0 = function."""
-    if t == target:
-        yield path
-        return
-    if type(t) is App:
-        yield from _app_occurrences(t.fn, target, path + (0,))  # type: ignore[attr-defined]
-        for i, a in enumerate(t.args, 1):  # type: ignore[attr-defined]
-            yield from _app_occurrences(a, target, path + (i,))
-
-
-def _replace_at(t: Term, path: tuple[int, ...], value: Term) -> Term | None:
-    """`t` with the node at `path` replaced by `value`; None when the path does not exist."""
-    if not path:
-        return value
-    children = list(_children(t))
-    i = path[0]
-    if i >= len(children):
-        return None
-    inner = _replace_at(children[i], path[1:], value)
-    if inner is None:
-        return None
-    children[i] = inner
-    return _rebuild(t, children)

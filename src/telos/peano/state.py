@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .derivation import Derivation, is_equality
+from .derivation import Derivation
+from .language import is_equality
 from .terms import Arrow, Atom, Decl, Term, rebind, subst
 
 # -- actions ---------------------------------------------------------------------------------

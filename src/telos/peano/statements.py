@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
-from .derivation import EQ, PROP, TYPE, Derivation, is_numeric_atom
+from .derivation import Derivation
 from .errors import TypeCheckError
+from .language import EQ, PROP, TYPE, is_numeric_atom
 from .parser import parse_term_exact
 from .state import ProofState
 from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, free_params

@@ -8,7 +8,8 @@ in equality, so it only serves error messages.
 
 This module also holds the context-free operations on terms: free variables (§2.2),
 substitution (§2.3), alpha-equivalence (§2.5), matching (§2.6) and printing (§2.11). The
-operations that need a context (evaluation, typing, unification) live in `derivation.py`.
+operations that need a context (evaluation, typing, unification) live in `derivation.py`,
+the uses of arrows in `arrows.py`.
 """
 
 from __future__ import annotations
