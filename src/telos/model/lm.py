@@ -89,11 +89,11 @@ def _tree_limit(prompt_length: int) -> int:
     A tree token attends to its prompt and to the whole tree of its row (a dense mask), so one
     ever-growing tree costs attention quadratic in its size: scoring 64 conjectures of 150
     characters under one prompt took 10x longer than one row each, 256 of 200 characters 60x.
-    A new row costs one more
-    run of the prompt instead. With T tree tokens in rows of R, that is T·P/R prompt tokens
-    against T·R attention pairs, least at R = sqrt(k·P) for a token worth k pairs; k = 3000
-    was best among those measured on CPU with `tiny` (64 conjectures of 40-200 characters:
-    0.99 s in one row, 0.12 s so; policy calls on real states: no change beyond noise).
+    A new row costs one more run of the prompt instead. With T tree tokens in rows of R, that
+    is T·P/R prompt tokens against T·R attention pairs, least at R = sqrt(k·P) for a token
+    worth k pairs; k = 3000 was best among those measured on CPU with `tiny` (64 conjectures
+    of 40-200 characters: 0.99 s in one row, 0.12 s so; policy calls on real states: no change
+    beyond noise).
     """
     return max(64, math.isqrt(3000 * prompt_length))
 
