@@ -19,8 +19,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
-from telos.cli import main
+from cli_util import run_telos
 
 TELOS = shutil.which("telos", path=str(Path(sys.executable).parent)) or "telos"
 
@@ -29,16 +28,6 @@ theorem t : (= (+ z z) z) {
     show (= (+ z z) z) by +_z.
 }
 """
-
-
-def run_check(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
-    """`telos check ARGS` in process: (exit status, stdout, stderr); usage errors included."""
-    try:
-        status = main(["check", *args])
-    except SystemExit as e:  # argparse reports usage errors by exiting
-        status = e.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_one_message_line(out: str, err: str) -> str:
@@ -193,7 +182,9 @@ def test_unusable_input_exits_2_with_one_located_line(
     for name in case.dirs:
         (tmp_path / name).mkdir()
 
-    status, out, err = run_check(capsys, [a.replace("{dir}", str(tmp_path)) for a in case.args])
+    status, out, err = run_telos(
+        capsys, ["check", *(a.replace("{dir}", str(tmp_path)) for a in case.args)]
+    )
 
     assert status == 2
     line = assert_one_message_line(out, err)
@@ -209,7 +200,7 @@ def test_a_parse_error_anywhere_means_no_block_is_checked(
     path = tmp_path / "f.p"
     path.write_text(GOOD_PROOF + "\ntheorem u : (= z z) {\n    show (= z z) by eq_refl;\n}\n")
 
-    status, out, err = run_check(capsys, [str(path), "--theory", "nat-add"])
+    status, out, err = run_telos(capsys, ["check", str(path), "--theory", "nat-add"])
 
     assert status == 2
     line = assert_one_message_line(out, err)
@@ -548,7 +539,7 @@ def test_failing_block_is_reported_at_its_step_and_others_still_pass(
     path = tmp_path / "f.p"
     path.write_text(text, encoding="utf-8")
 
-    status, out, err = run_check(capsys, [str(path), "--theory", "nat-add"])
+    status, out, err = run_telos(capsys, ["check", str(path), "--theory", "nat-add"])
 
     assert status == 1
     assert "Traceback" not in out + err
@@ -584,7 +575,7 @@ def test_checking_a_failing_block_by_name_reports_only_it(
     path = tmp_path / "f.p"
     path.write_text(dedent(FAULTS["using_a_lemma_whose_proof_failed"].text) + GOOD_AFTER)
 
-    status, out, _ = run_check(capsys, [str(path), "uses_it", "--theory", "nat-add"])
+    status, out, _ = run_telos(capsys, ["check", str(path), "uses_it", "--theory", "nat-add"])
 
     assert status == 1
     assert out.splitlines() == [out.splitlines()[0]]
@@ -597,7 +588,7 @@ def test_checking_only_passing_blocks_by_name_exits_0(
     path = tmp_path / "f.p"
     path.write_text(dedent(FAULTS["step_that_does_not_follow"].text) + GOOD_AFTER)
 
-    status, out, err = run_check(capsys, [str(path), "good_after", "--theory", "nat-add"])
+    status, out, err = run_telos(capsys, ["check", str(path), "good_after", "--theory", "nat-add"])
 
     assert (status, out, err) == (0, "good_after: ok\n", "")
 
@@ -609,7 +600,7 @@ def test_type_error_in_an_imported_file_names_that_file(
     path = tmp_path / "f.p"
     path.write_text('import "helper.p".\n' + GOOD_PROOF)
 
-    status, out, _ = run_check(capsys, [str(path), "--theory", "nat-add"])
+    status, out, _ = run_telos(capsys, ["check", str(path), "--theory", "nat-add"])
 
     assert status == 1
     assert out.startswith(f"t: error at {tmp_path / 'helper.p'}:1:10: ")

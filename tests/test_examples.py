@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_util import run_telos
 
-from telos.cli import main
 from telos.peano import parse_file
 from telos.peano.syntax import ApplyStep, GoalBlock, HaveBlock, ProofBlock, ShowStep
 
@@ -36,8 +36,7 @@ def theorems(theory: str) -> list[ProofBlock]:
 
 def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
     """`telos check ARGS` in process: (exit status, stdout lines, stderr)."""
-    status = main(["check", *args])
-    out, err = capsys.readouterr()
+    status, out, err = run_telos(capsys, ["check", *args])
     return status, out.splitlines(), err
 
 

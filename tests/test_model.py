@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from cli_util import run_telos
 
-from telos.cli import main
 from telos.model import (
     SIZES,
     CharTokenizer,
@@ -541,9 +541,7 @@ def test_a_damaged_checkpoint_raises_checkpoint_error(sharp_model, tmp_path, kin
 
 
 def prove_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(["prove", NAT_ADD_GOAL, "--theory", "nat-add", *args])
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_telos(capsys, ["prove", NAT_ADD_GOAL, "--theory", "nat-add", *args])
 
 
 @pytest.mark.parametrize("where", ["missing", "empty dir", "a file"])

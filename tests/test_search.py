@@ -32,8 +32,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from cli_util import run_telos
 
-from telos.cli import main
 from telos.peano import ProofState, ProofTree, TypeCheckError, check_text
 from telos.peano.state import Action
 from telos.search import (
@@ -477,20 +477,10 @@ def test_a_state_whose_actions_the_kernel_cannot_enumerate_is_a_dead_end(monkeyp
 # -- the `telos prove` command ---------------------------------------------------------------
 
 
-def run_prove(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
-    """`telos prove ARGS` in process: (exit status, stdout, stderr); usage errors included."""
-    try:
-        status = main(["prove", *args])
-    except SystemExit as e:  # argparse reports usage errors by exiting
-        status = e.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 @pytest.mark.parametrize("search", SEARCHES)
 def test_telos_prove_prints_a_checked_proof_and_exits_0(capsys, search: str) -> None:
     goal = "[('n : nat) -> (= (+ 'n z) 'n)]"
-    status, out, err = run_prove(capsys, [goal, "--theory", "nat-add", "--search", search])
+    status, out, err = run_telos(capsys, ["prove", goal, "--theory", "nat-add", "--search", search])
     assert status == 0
     assert out.startswith(f"theorem goal : {goal} {{\n") and out.endswith("}\n")
     verdicts = check_text(out, prelude=theory("nat-add").text)
@@ -499,7 +489,8 @@ def test_telos_prove_prints_a_checked_proof_and_exits_0(capsys, search: str) -> 
 
 
 def test_telos_prove_reports_no_proof_within_budget_and_exits_1(capsys) -> None:
-    status, out, err = run_prove(capsys, ["(= (s z) z)", "--theory", "nat-add", "--budget", "50"])
+    args = ["prove", "(= (s z) z)", "--theory", "nat-add", "--budget", "50"]
+    status, out, err = run_telos(capsys, args)
     assert (status, out) == (1, "no proof within 50 nodes\n")
     assert "Traceback" not in err
 
@@ -528,7 +519,7 @@ UNUSABLE = {
 
 @pytest.mark.parametrize("args, says", UNUSABLE.values(), ids=UNUSABLE.keys())
 def test_telos_prove_on_unusable_input_exits_2_with_one_line(capsys, args, says) -> None:
-    status, out, err = run_prove(capsys, args)
+    status, out, err = run_telos(capsys, ["prove", *args])
     assert status == 2
     assert out == ""
     assert "Traceback" not in err
