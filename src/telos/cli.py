@@ -22,6 +22,7 @@ from telos.peano import (
     load_items,
     load_theory_text,
 )
+from telos.search.strategies import STRATEGIES
 from telos.theories import THEORY_NAMES, UnknownTheoryError, load_theory
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -48,7 +49,7 @@ def _build_parser() -> argparse.ArgumentParser:
     prove = commands.add_parser("prove", help="search for a proof of one goal")
     prove.add_argument("goal", help="a statement, e.g. \"[('a0 : nat) -> (= (+ z 'a0) 'a0)]\"")
     prove.add_argument("--theory", metavar="NAME", required=True, help=", ".join(THEORY_NAMES))
-    prove.add_argument("--search", default="mcts", choices=["mcts", "best-first", "beam", "sample"])
+    prove.add_argument("--search", default="mcts", choices=list(STRATEGIES))
     prove.add_argument("--budget", type=_positive, default=1000, help="node expansions (1000)")
     prove.add_argument("--seed", type=int, default=0)
     prove.add_argument("--model", metavar="CKPT", help="a checkpoint directory (default: the "
