@@ -296,8 +296,6 @@ def subst(t: Term, name: str, value: Term) -> Term:
     false statement into a provable one, docs/kernel.md); when no capture can happen the result
     is exactly the original's. Returns `t` itself when nothing changes (`name` absent).
     """
-    if type(t) is not Atom and name not in term_info(t)[0]:
-        return t
     return _subst(t, name, value, [])
 
 
