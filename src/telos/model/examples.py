@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telos.search import SearchResult
 
-from .formats import Example, policy_prompt, value_prompt
+from .formats import Example, policy_prompt, value_example
 
 
 def examples_from_result(result: SearchResult) -> list[Example]:
@@ -19,7 +19,7 @@ def examples_from_result(result: SearchResult) -> list[Example]:
         raise ValueError("the result no longer holds its search tree")
     out: list[Example] = []
     if not result.success:
-        return [Example("value", value_prompt(tree.root.state), "N")]
+        return [value_example(tree.root.state, provable=False)]
     on_proof = {id(node): i for node, i in tree.solution_actions()}
     for node in tree.nodes:
         if not node.actions:
@@ -28,7 +28,7 @@ def examples_from_result(result: SearchResult) -> list[Example]:
         if i is not None:
             action = str(node.actions[i])
             out.append(Example("policy", policy_prompt(node.state, len(action)), action))
-            out.append(Example("value", value_prompt(node.state), "Y"))
+            out.append(value_example(node.state, provable=True))
         elif node.dead:
-            out.append(Example("value", value_prompt(node.state), "N"))
+            out.append(value_example(node.state, provable=False))
     return out
