@@ -174,8 +174,16 @@ class Derivation(ArrowUses):
 
     # -- typing (§2.8) ---------------------------------------------------------------------
 
-    def type_of(self, t: Term, env: dict[str, Term] | None = None) -> Term:
-        """Infer the type of `t`; `env` holds the declarations of enclosing binders."""
+    def type_of(
+        self, t: Term, env: dict[str, Term] | None = None, memo: dict | None = None
+    ) -> Term:
+        """Infer the type of `t`; `env` holds the declarations of enclosing binders.
+
+        Every node is typed once (S8): an arrow or a lambda is typed by walking its parts, and
+        the walk reuses the types it has found instead of typing each subterm again, so
+        nested arrows cost polynomial time, not 2^depth. `memo` (arrow and lambda nodes →
+        their type, per environment) lives for one top-level call.
+        """
         k = type(t)
         if k is Atom:
             name = t.name  # type: ignore[attr-defined]
@@ -190,34 +198,53 @@ class Derivation(ArrowUses):
                 raise TypeCheckError(f"numeric literal {name} is not supported", t.pos)
             raise TypeCheckError(f"undeclared atom {name}", t.pos)
         if k is App:
-            return self._type_of_app(t, env)  # type: ignore[arg-type]
+            return self._type_of_app(t, env, memo)  # type: ignore[arg-type]
+        if k is not Arrow and k is not Lambda:
+            return t.type  # type: ignore[attr-defined]  # Decl, PatDecl
+        if memo is None:
+            memo = {}
+        key = (t, tuple(env.items()) if env else ())
+        found = memo.get(key)
+        if found is not None:
+            return found
+        inner = dict(env) if env else {}
         if k is Arrow:
             # Deliberate difference: every application inside the arrow is typed (plain inputs
             # and the output too, not only the binders' types), so that an ill-typed term
             # cannot hide inside a statement until an intro walks it (docs/kernel.md).
-            inner = dict(env) if env else {}
             for i in t.inputs:  # type: ignore[attr-defined]
                 if type(i) is Decl:
-                    self.check_walk(i.type, inner)
+                    self.check_walk(i.type, inner, memo)
                     inner[i.name] = i.type
                 else:
-                    self.check_walk(i, inner)
-            self.check_walk(t.output, inner)  # type: ignore[attr-defined]
-            out = self.type_of(self.eval(t.output), inner)  # type: ignore[attr-defined]
-            return PROP if out == PROP else TYPE
-        if k is Lambda:
-            inner = dict(env) if env else {}
+                    self.check_walk(i, inner, memo)
+            output = t.output  # type: ignore[attr-defined]
+            out = self.check_walk(output, inner, memo)  # the type of the output itself
+            evaluated = self.eval(output)
+            if evaluated is not output:  # the arrow's sort is that of the evaluated output
+                out = self.type_of(evaluated, inner, memo)
+            found = PROP if out == PROP else TYPE
+        else:
             for p in t.params:  # type: ignore[attr-defined]
-                self.check_walk(p.type, inner)
+                self.check_walk(p.type, inner, memo)
                 inner[p.name] = p.type
-            body_type = self.type_of(t.body, inner)  # type: ignore[attr-defined]
-            return Arrow(tuple(p.type for p in t.params), body_type)  # type: ignore[attr-defined]
-        return t.type  # type: ignore[attr-defined]  # Decl, PatDecl
+            body_type = self.type_of(t.body, inner, memo)  # type: ignore[attr-defined]
+            found = Arrow(tuple(p.type for p in t.params), body_type)  # type: ignore[attr-defined]
+        memo[key] = found
+        return found
 
-    def _type_of_app(self, t: App, env: dict[str, Term] | None) -> Term:
+    def _type_of_app(
+        self,
+        t: App,
+        env: dict[str, Term] | None,
+        memo: dict | None = None,
+        known: tuple[Term, list[Term]] | None = None,
+    ) -> Term:
+        """The type of an application; `known` holds the types of its function and arguments
+        when the walk has already found them (they are not typed again)."""
         if t.fn == EQ:
             return PROP  # `=` applications are not checked here (the walk types their parts)
-        fn_type = self.type_of(t.fn, env)
+        fn_type = known[0] if known is not None else self.type_of(t.fn, env, memo)
         if type(fn_type) is not Arrow:
             raise TypeCheckError(f"ill-typed application {t}: {t.fn} is not a function", t.pos)
         inputs = list(fn_type.inputs)  # type: ignore[attr-defined]
@@ -231,7 +258,7 @@ class Derivation(ArrowUses):
         for i, arg in enumerate(t.args):
             unifier: dict[str, Term] = {}
             expected = inputs[i]
-            arg_type = self.type_of(arg, env)
+            arg_type = known[1][i] if known is not None else self.type_of(arg, env, memo)
             if type(expected) is Decl:
                 ok = match(Atom(expected.name), self.eval(arg), unifier) and match(
                     expected.type, arg_type, unifier
@@ -259,13 +286,19 @@ class Derivation(ArrowUses):
             return output
         return Arrow(tuple(inputs), output)  # partial application keeps every input (§2.8)
 
-    def check_walk(self, t: Term, env: dict[str, Term] | None = None) -> None:
-        """Type every node the subterm walk of §3.1 would define, without defining anything."""
+    def check_walk(
+        self, t: Term, env: dict[str, Term] | None = None, memo: dict | None = None
+    ) -> Term:
+        """Type every node the subterm walk of §3.1 would define, without defining anything;
+        return the type of `t`. Each node is typed once: an application's type is found from
+        the types the walk found for its parts."""
         if type(t) is App and not is_builtin_app(t):
-            self.check_walk(t.fn, env)  # type: ignore[attr-defined]
-            for a in t.args:  # type: ignore[attr-defined]
-                self.check_walk(a, env)
-        self.type_of(t, env)
+            if memo is None:
+                memo = {}
+            fn_type = self.check_walk(t.fn, env, memo)  # type: ignore[attr-defined]
+            arg_types = [self.check_walk(a, env, memo) for a in t.args]  # type: ignore[attr-defined]
+            return self._type_of_app(t, env, memo, (fn_type, arg_types))  # type: ignore[arg-type]
+        return self.type_of(t, env, memo)
 
     # -- defining (§3.1) -------------------------------------------------------------------
 
