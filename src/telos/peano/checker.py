@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import core
+from .core import CoreError
 from .derivation import Derivation
 from .errors import PeanoError, ProofError, TypeCheckError
 from .language import is_builtin_app, is_numeric_atom
@@ -35,7 +37,7 @@ from .syntax import (
     Using,
     VerifyBlock,
 )
-from .terms import Arrow, Atom, Decl, Pos, Term, atoms, subst
+from .terms import Arrow, Atom, Decl, Pos, Term, apply_unifier, atoms, free_variables, subst
 
 
 @dataclass(frozen=True)
@@ -75,16 +77,52 @@ class _Entry:
     pos: Pos
     file: str | None
     block: ProofBlock | None = None  # set for the statement of a proof block
-    error: PeanoError | None = None  # set when a declaration reuses a block's name (S2)
 
 
 @dataclass
 class _Goals:
-    """The goal stack of §3.3: `goals`, of which the first `proven` are discharged."""
+    """The goal stack of §3.3: `goals`, of which the first `proven` are discharged.
+
+    Alongside, the proof term the core will check: `trail` holds the block's local context in
+    order (an intro is a `lam`, a fact or object a `let`), `root` the proof of the block's
+    statement once its goal is discharged, `applied` the arrow and arguments of an `apply`
+    whose open premises (`("goal", i)`) the goal blocks that follow prove into `subproofs`.
+    """
 
     goals: list[Term]
     proven: int = 0
     warnings: list[str] = field(default_factory=list)
+    trail: list[tuple[str, str, core.Term, core.Term | None]] = field(default_factory=list)
+    root: core.Term | None = None
+    applied: tuple[core.Term, list] | None = None
+    subproofs: dict[int, core.Term] = field(default_factory=dict)
+
+    def close(self, proof: core.Term) -> None:
+        """The open goal is proven by `proof` (in the context of the trail so far)."""
+        if self.root is None and len(self.goals) == 1 and self.applied is None:
+            self.root = _wrap(self.trail, proof)
+
+    def proof(self, pos: Pos) -> core.Term:
+        """The proof term of the block's statement (the goals are all discharged)."""
+        if self.root is not None:
+            return self.root
+        if self.applied is not None:
+            head, slots = self.applied
+            args = [self.subproofs.get(s[1]) if isinstance(s, tuple) else s for s in slots]
+            if all(a is not None for a in args):
+                return _wrap(self.trail, core.App(head, tuple(args)) if args else head)
+        raise ProofError("the steps do not add up to a proof term", pos)
+
+
+def _wrap(trail: list, body: core.Term) -> core.Term:
+    """`body` under the binders of `trail`, innermost last."""
+    for kind, name, type_, value in reversed(trail):
+        body = core.abstract(body, name)
+        if kind == "lam":
+            body = core.Lam(name, type_, body)
+        else:
+            body = core.Let(name, type_, value, body)
+    return body
 
 
 class _Halt(Exception):
@@ -95,52 +133,54 @@ class _Halt(Exception):
 
 
 def check_items(items: list[tuple[Item, str | None]]) -> list[BlockResult]:
-    """Check every block of a file (imports already expanded into `(item, file)` pairs)."""
+    """Check every block of a file (imports already expanded into `(item, file)` pairs).
+
+    The verdicts are the core's (`core.check_file`); this module elaborates each block — runs
+    its steps by the rules of SPEC §3, with their messages — into the proof term it checks.
+    """
     entries: dict[str, _Entry] = {}
-    block_names: set[str] = set()
-    blocks: list[tuple[ProofBlock | VerifyBlock, str | None, bool]] = []  # (block, file, dup)
     for item, file in items:
         if isinstance(item, (Declare, Assume)):
             name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
             value = item.value if isinstance(item, Declare) else None
-            error = None
-            if name in block_names:
-                error = TypeCheckError(
-                    f"declaration of {name} reuses the name of a proof block", item.pos, file
-                )
-            old = entries.get(name)
-            if old is not None:
-                old.type, old.value, old.block, old.file = item.type, value, None, file
-                old.error = old.error or error
-            else:
-                entries[name] = _Entry(item.type, value, item.pos, file, None, error)
+            # S7: the first declaration of a name stands; a second one is the core's error.
+            entries.setdefault(name, _Entry(item.type, value, item.pos, file))
         elif isinstance(item, ProofBlock):
-            duplicate = item.name in block_names or item.name in entries
-            block_names.add(item.name)
-            if not duplicate:
-                entries[item.name] = _Entry(item.statement, None, item.pos, file, item)
-            blocks.append((item, file, duplicate))
-        elif isinstance(item, VerifyBlock):
-            duplicate = item.name in block_names
-            block_names.add(item.name)
-            blocks.append((item, file, duplicate))
+            entries.setdefault(item.name, _Entry(item.statement, None, item.pos, file, item))
+    warnings: dict[int, tuple[str, ...]] = {}
 
-    passed: set[str] = set()
-    results: dict[int, BlockResult] = {}
-    # Proof blocks first, in file order (a lemma sees only earlier statements), then verify
-    # blocks, which see every statement that passed (lemma verdicts never depend on them).
-    for index, (block, file, duplicate) in enumerate(blocks):
-        if isinstance(block, ProofBlock):
-            results[index] = _check_proof_block(block, file, duplicate, entries, passed)
-            if results[index].ok:
-                passed.add(block.name)
-    for index, (block, file, duplicate) in enumerate(blocks):
-        if isinstance(block, VerifyBlock):
-            results[index] = _check_verify_block(block, file, duplicate, entries, passed)
-    return [results[i] for i in range(len(blocks))]
+    def elaborate(block, file, passed):
+        goals = _Goals([block.statement] if isinstance(block, ProofBlock) else [])
+        try:
+            if isinstance(block, ProofBlock):
+                return _check_proof_block(block, entries, passed, goals)
+            return _check_verify_block(block, entries, passed, goals)
+        except RecursionError:
+            raise ProofError("the proof is too deeply nested", block.pos) from None
+        finally:
+            warnings[id(block)] = tuple(goals.warnings)
+
+    def explain(item, file):
+        """The located type error of a declaration the core refused, if ours finds one."""
+        name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
+        try:
+            d = _context(entries, frozenset(), name)
+            _located_define(d, name, item.type, getattr(item, "value", None), item.pos)
+        except TypeCheckError as e:
+            return TypeCheckError(e.message, e.pos, e.file or file)
+        except (PeanoError, RecursionError):
+            return None
+        return None
+
+    results = []
+    for v in core.check_file(items, elaborate, explain):
+        shown = warnings.get(id(v.block), ())
+        block = v.block
+        results.append(BlockResult(block.name, block.kind, v.ok, v.message, v.pos, v.file, shown))
+    return results
 
 
-def _context(entries: dict[str, _Entry], passed: set[str], before: str | None) -> Derivation:
+def _context(entries: dict[str, _Entry], passed: frozenset[str], before: str | None) -> Derivation:
     """A fresh derivation with the entries preceding `before` (all if None), S1 applied."""
     d = Derivation()
     for name, entry in entries.items():
@@ -148,8 +188,6 @@ def _context(entries: dict[str, _Entry], passed: set[str], before: str | None) -
             break
         if entry.block is not None and name not in passed:
             continue  # S1: the statement of a failing block is not defined at all
-        if entry.error is not None:
-            raise entry.error
         try:
             d.define(name, entry.type, entry.value)
         except TypeCheckError as e:
@@ -158,54 +196,26 @@ def _context(entries: dict[str, _Entry], passed: set[str], before: str | None) -
 
 
 def _check_proof_block(
-    block: ProofBlock,
-    file: str | None,
-    duplicate: bool,
-    entries: dict[str, _Entry],
-    passed: set[str],
-) -> BlockResult:
-    if duplicate:
-        return BlockResult(
-            block.name, block.kind, False, f"duplicate name {block.name}", block.name_pos, file
-        )
-    goals = _Goals([block.statement])
-    try:
-        d = _context(entries, passed, block.name)
-        _no_numeric_atoms(block.statement)
-        require_closed(d, block.statement)
-        d._walk(block.statement, d.fresh("goal"), True)
-        _run(d, goals, block.actions)
-        if goals.proven < len(goals.goals):
-            raise ProofError(
-                f"proof goal is still open: {goals.goals[goals.proven]}", _end_pos(block)
-            )
-    except PeanoError as e:
-        return _failure(block.name, block.kind, e, file, goals)
-    return BlockResult(block.name, block.kind, True, warnings=tuple(goals.warnings))
+    block: ProofBlock, entries: dict[str, _Entry], passed: frozenset[str], goals: _Goals
+) -> core.Term:
+    """Run the block's steps; return the proof term of its statement."""
+    d = _context(entries, passed, block.name)
+    _no_numeric_atoms(block.statement)
+    require_closed(d, block.statement)
+    d._walk(block.statement, d.fresh("goal"), True)
+    _run(d, goals, block.actions)
+    if goals.proven < len(goals.goals):
+        raise ProofError(f"proof goal is still open: {goals.goals[goals.proven]}", _end_pos(block))
+    return goals.proof(block.pos)
 
 
 def _check_verify_block(
-    block: VerifyBlock,
-    file: str | None,
-    duplicate: bool,
-    entries: dict[str, _Entry],
-    passed: set[str],
-) -> BlockResult:
-    if duplicate:
-        return BlockResult(
-            block.name, block.kind, False, f"duplicate name {block.name}", block.name_pos, file
-        )
-    goals = _Goals([])
-    try:
-        d = _context(entries, passed, None)
-        _run(d, goals, block.items)
-    except PeanoError as e:
-        return _failure(block.name, block.kind, e, file, goals)
-    return BlockResult(block.name, block.kind, True, warnings=tuple(goals.warnings))
-
-
-def _failure(name: str, kind: str, e: PeanoError, file: str | None, goals: _Goals) -> BlockResult:
-    return BlockResult(name, kind, False, e.message, e.pos, e.file or file, tuple(goals.warnings))
+    block: VerifyBlock, entries: dict[str, _Entry], passed: frozenset[str], goals: _Goals
+) -> core.Term:
+    """Run the script; return its facts as a chain the core types."""
+    d = _context(entries, passed, None)
+    _run(d, goals, block.items)
+    return _wrap(goals.trail, core.from_named(Atom("prop")))
 
 
 def _end_pos(block: ProofBlock) -> Pos:
@@ -236,8 +246,10 @@ def _run(d: Derivation, goals: _Goals, actions: tuple) -> None:
                 raise _Halt
             elif isinstance(step, Declare):
                 _located_define(d, step.name, step.type, step.value, step.pos)
+                _record(d, goals, step.name, step.type, step.value)
             elif isinstance(step, Assume):
                 _located_define(d, f"__pobj{step.offset}", step.type, None, step.pos)
+                _record(d, goals, f"__pobj{step.offset}", step.type, None)
             elif isinstance(step, Using):
                 pass  # accepted and ignored, also inside nested blocks (S5)
             else:  # pragma: no cover - the parser produces nothing else
@@ -251,6 +263,52 @@ def _located_define(d: Derivation, name: str, type_: Term, value: Term | None, p
         d.define(name, type_, value)
     except TypeCheckError as e:
         raise TypeCheckError(e.message, e.pos or pos) from None
+
+
+def _record(d: Derivation, goals: _Goals, name: str, type_: Term, value: Term | None) -> None:
+    """Add `name` to the proof term's context: a `let` with a value, else a `lam`."""
+    kind = "lam" if value is None else "let"
+    core_value = None if value is None else _to_core(d, value)
+    goals.trail.append((kind, name, _to_core(d, type_), core_value))
+
+
+def _to_core(d: Derivation, t: Term) -> core.Term:
+    """The core term of a term of `d`: subterm objects (`goal0@1`) unfolded to their values,
+    the built-in rules' proof terms as the core's own forms."""
+    if is_builtin_app(t):
+        rule, args = t.fn.name, t.args  # type: ignore[attr-defined]
+        if rule == "eq_refl" and len(args) == 1:
+            return core.EqRefl(_to_core(d, args[0]))
+        if rule == "eq_symm" and len(args) == 1:
+            return core.EqSymm(_to_core(d, args[0]))
+        if rule == "rewrite" and len(args) == 2 and type(args[1]) is Atom:
+            parts = args[1].name.split("@")  # type: ignore[attr-defined]
+            k = len(parts)
+            while k > 1 and parts[k - 1].isdigit():
+                k -= 1
+            if k > 1 and parts[k - 1] == "type":
+                path = tuple(int(p) for p in parts[k:])
+                proof = _to_core(d, Atom("@".join(parts[: k - 1])))
+                return core.Rewrite(_to_core(d, args[0]), proof, path)
+        raise ProofError(f"{t} is not a proof term of a built-in rule", t.pos)
+    try:
+        return core.from_named(_unfold_objects(d, t))
+    except CoreError as e:
+        raise ProofError(f"{t} cannot be given to the kernel's core: {e}", t.pos) from None
+
+
+def _unfold_objects(d: Derivation, t: Term) -> Term:
+    """`t` with every subterm object replaced by its value (closed terms: nothing captured)."""
+    names = [n for n in _atom_names(t) if "@" in n]
+    for name in names:
+        definition = d.lookup(name)
+        if definition is not None and definition.value is not None:
+            t = subst(t, name, _unfold_objects(d, definition.value))
+    return t
+
+
+def _atom_names(t: Term) -> set[str]:
+    return {a.name for a in atoms(t)}
 
 
 def _no_numeric_atoms(*terms: Term) -> None:
@@ -304,8 +362,10 @@ def _describe(results: list[tuple[Term, Term]], d: Derivation) -> str:
     return f"it gives {len(results)} result(s): " + ", ".join(shown) + more
 
 
-def _discharge(d: Derivation, goals: _Goals, fact: Term) -> None:
+def _discharge(d: Derivation, goals: _Goals, fact: Term, name: str) -> None:
+    """The fact `name` discharges the open goal if it states it."""
     if goals.proven < len(goals.goals) and d.equivalent(fact, goals.goals[goals.proven]):
+        goals.close(core.Var(name))
         goals.proven += 1
 
 
@@ -315,8 +375,10 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
     results = _results(d, goals, step.by, step.by_pos)
     for value, type_ in results:
         if d.equivalent(type_, step.type) and _typed_as(d, value, type_):
-            _located_define(d, d.fresh(f"_{d.next_id()}"), type_, value, step.pos)
-            _discharge(d, goals, type_)
+            name = d.fresh(f"_{d.next_id()}")
+            _located_define(d, name, type_, value, step.pos)
+            _record(d, goals, name, type_, value)
+            _discharge(d, goals, type_, name)
             return
     raise ProofError(f"show {step.type} by {step.by}: {_describe(results, d)}", step.pos)
 
@@ -334,8 +396,10 @@ def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
             # The object is named N followed by the next id (kept from the original, §3.7).
             # A taken name gets a fresh variant: redefining an object in place (e.g. an
             # intro'd variable) would change what earlier facts say (soundness).
-            _located_define(d, d.fresh(f"{step.name}{d.next_id()}"), type_, value, step.pos)
-            _discharge(d, goals, type_)
+            name = d.fresh(f"{step.name}{d.next_id()}")
+            _located_define(d, name, type_, value, step.pos)
+            _record(d, goals, name, type_, value)
+            _discharge(d, goals, type_, name)
             return
     raise ProofError(
         f"construct {step.name} : {step.type} = {step.value} by {step.by}: "
@@ -360,6 +424,7 @@ def _intro(d: Derivation, goals: _Goals, step: IntroStep) -> None:
         )
     name = d.fresh(step.name)
     _located_define(d, name, input_type, None, step.pos)
+    _record(d, goals, name, input_type, None)
     rest: Term = goal.output if len(goal.inputs) == 1 else Arrow(goal.inputs[1:], goal.output)
     if type(first) is Decl:
         rest = subst(rest, first.name, Atom(name))
@@ -369,6 +434,7 @@ def _intro(d: Derivation, goals: _Goals, step: IntroStep) -> None:
         except TypeCheckError as e:
             raise TypeCheckError(e.message, e.pos or step.pos) from None
         if d.raw_inhabited(rest):
+            goals.close(_to_core(d, Atom(d.type_names[rest][0])))
             goals.goals = []
             return
     goals.goals = [rest]
@@ -407,6 +473,10 @@ def _apply(d: Derivation, goals: _Goals, step: ApplyStep, rest: tuple) -> None:
         if len(goal_list) == len(chosen) and all(
             d.equivalent(g, c) for g, c in zip(goal_list, chosen)
         ):
+            witness = _apply_witness(d, step.name, goal, goal_list)
+            if witness is None:
+                raise ProofError(f"apply {step.name}: no arguments give these goals", step.pos)
+            goals.applied = witness
             goals.goals = list(goal_list)
             goals.proven = 0  # S3: the goal blocks that follow match against this list
             return
@@ -435,6 +505,7 @@ def _subproof(d: Derivation, goals: _Goals, term: Term, actions: tuple, pos: Pos
     if sub.proven < len(sub.goals):
         end = actions[-1].pos if actions else pos
         raise ProofError(f"{what} {term}: goal is still open: {sub.goals[sub.proven]}", end)
+    return sub.proof(pos)
 
 
 def _goal_block(d: Derivation, goals: _Goals, step: GoalBlock) -> None:
@@ -445,15 +516,64 @@ def _goal_block(d: Derivation, goals: _Goals, step: GoalBlock) -> None:
             f"goal block {step.term} does not match the open goal {goals.goals[goals.proven]}",
             step.pos,
         )
-    _subproof(d, goals, step.term, step.actions, step.pos, "subgoal")
+    proof = _subproof(d, goals, step.term, step.actions, step.pos, "subgoal")
     if open_goal:
+        if goals.applied is not None:
+            goals.subproofs[goals.proven] = proof
+        else:
+            goals.close(proof)
         goals.proven += 1
 
 
 def _have(d: Derivation, goals: _Goals, step: HaveBlock) -> None:
     """`have G { … }`: prove G, then add it to the context as a fact; discharges nothing."""
-    _subproof(d, goals, step.term, step.actions, step.pos, "have")
-    _located_define(d, d.fresh(f"_{d.next_id()}"), step.term, None, step.pos)
+    proof = _subproof(d, goals, step.term, step.actions, step.pos, "have")
+    name = d.fresh(f"_{d.next_id()}")
+    _located_define(d, name, step.term, None, step.pos)
+    goals.trail.append(("let", name, _to_core(d, step.term), proof))
+
+
+def _apply_witness(
+    d: Derivation, name: str, goal: Term, chosen: tuple[Term, ...]
+) -> tuple[core.Term, list] | None:
+    """The arrow and its arguments for an `apply` that leaves exactly `chosen` open: for each
+    input, a core term, or `("goal", i)` for the i-th open premise."""
+    arrow = d.lookup(name).type  # type: ignore[union-attr]
+    for u in d.ndunify(arrow.output, goal):  # type: ignore[attr-defined]
+        for open_, args in _premises(d, arrow.inputs, 0, u, (), ()):  # type: ignore[attr-defined]
+            if len(open_) == len(chosen) and all(
+                d.equivalent(g, c) for g, c in zip(open_, chosen)
+            ):
+                slots = [a if isinstance(a, tuple) else _to_core(d, a) for a in args]
+                return _to_core(d, Atom(name)), slots
+    return None
+
+
+def _premises(d: Derivation, inputs: tuple, k: int, u: dict, open_: tuple, args: tuple):
+    """The subgoal enumeration of SPEC §4.5 (as `Derivation.subgoal_lists`), keeping the
+    argument chosen for every input: the unifier's value or an inhabitant for a declared input,
+    the first object that proves a plain one, or the open premise it becomes."""
+    if k == len(inputs):
+        yield open_, args
+        return
+    current = inputs[k]
+    if type(current) is Decl:
+        if current.name in u:
+            yield from _premises(d, inputs, k + 1, u, open_, args + (u[current.name],))
+            return
+        target = d.eval(apply_unifier(current.type, u))
+        for n in d.eval_types.get(target, ()):
+            bound = {**u, current.name: Atom(n)}
+            yield from _premises(d, inputs, k + 1, bound, open_, args + (Atom(n),))
+        return
+    g = d.eval(apply_unifier(current, u))
+    if free_variables(g):
+        return
+    proofs = d.eval_types.get(g)
+    if proofs:
+        yield from _premises(d, inputs, k + 1, u, open_, args + (Atom(proofs[0]),))
+    else:
+        yield from _premises(d, inputs, k + 1, u, open_ + (g,), args + (("goal", len(open_)),))
 
 
 # -- contexts for proof states ---------------------------------------------------------------
