@@ -144,16 +144,20 @@ class ArrowUses:
     # -- built-in rules (§2.9) ---------------------------------------------------------------
 
     def builtin_results(self, name: str) -> list[tuple[Term, Term]]:
+        return list(self.iter_builtin_results(name))
+
+    def iter_builtin_results(self, name: str) -> Iterator[tuple[Term, Term]]:
+        """The results of a built-in rule one at a time, in order (the checker stops at the
+        first that states its target, so a large context costs only what precedes it)."""
         if name == "eq_refl":
             return self._eq_refl()
         if name == "eq_symm":
             return self._eq_symm()
         if name == "rewrite":
             return self._rewrite()
-        return []  # `eval` (rational arithmetic, definition unfolding) is out of scope
+        return iter(())  # `eval` (rational arithmetic, definition unfolding) is out of scope
 
-    def _eq_refl(self) -> list[tuple[Term, Term]]:
-        out = []
+    def _eq_refl(self) -> Iterator[tuple[Term, Term]]:
         seen: set[Term] = set()
         rule = Atom("eq_refl")
         for n, d in self.defs.items():
@@ -163,20 +167,16 @@ class ArrowUses:
             if d.is_proof or d.type == TYPE or type(d.eval_type) is Arrow:
                 continue
             v = d.value if d.value is not None else Atom(n)
-            out.append((App(rule, (Atom(n),)), App(EQ, (v, v))))
-        return out
+            yield (App(rule, (Atom(n),)), App(EQ, (v, v)))
 
-    def _eq_symm(self) -> list[tuple[Term, Term]]:
-        out = []
+    def _eq_symm(self) -> Iterator[tuple[Term, Term]]:
         rule = Atom("eq_symm")
         for n, d in self.defs.items():
             t = d.type
             if type(t) is App and t.fn == EQ and len(t.args) == 2 and t.args[0] != t.args[1]:  # type: ignore[attr-defined]
-                out.append((App(rule, (Atom(n),)), App(EQ, (t.args[1], t.args[0]))))  # type: ignore[attr-defined]
-        return out
+                yield (App(rule, (Atom(n),)), App(EQ, (t.args[1], t.args[0])))  # type: ignore[attr-defined]
 
-    def _rewrite(self) -> list[tuple[Term, Term]]:
-        out = []
+    def _rewrite(self) -> Iterator[tuple[Term, Term]]:
         rule = Atom("rewrite")
         proofs = [(n, d.eval_type) for n, d in self.defs.items() if d.is_proof]
         for e, d in self.defs.items():
@@ -192,8 +192,7 @@ class ArrowUses:
                 for path in app_occurrences(prop, a_eval, ()):
                     loc = "".join(f"@{i}" for i in path)
                     value = App(rule, (e_atom, Atom(f"{h}@type{loc}")))
-                    out.append((value, replace_at(prop, path, b_eval)))  # type: ignore[arg-type]
-        return out
+                    yield (value, replace_at(prop, path, b_eval))  # type: ignore[arg-type]
 
     # -- backward use of an arrow (§4.5) ----------------------------------------------------
 

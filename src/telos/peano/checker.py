@@ -12,13 +12,14 @@ annotations, plus the statements of its proof blocks that check.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import core
 from .core import CoreError
 from .derivation import Derivation
 from .errors import PeanoError, ProofError, TypeCheckError
-from .language import is_builtin_app, is_numeric_atom
+from .language import BUILTIN_SET, is_builtin_app, is_numeric_atom
 from .syntax import (
     ApplyStep,
     Assume,
@@ -132,39 +133,74 @@ class _Halt(Exception):
 # -- the file-level pass ---------------------------------------------------------------------
 
 
-def check_items(items: list[tuple[Item, str | None]]) -> list[BlockResult]:
+def check_items(
+    items: list[tuple[Item, str | None]], wanted: set[str] | None = None
+) -> list[BlockResult]:
     """Check every block of a file (imports already expanded into `(item, file)` pairs).
 
-    The verdicts are the core's (`core.check_file`); this module elaborates each block — runs
+    With `wanted` (block names), stop after the last wanted proof block: the blocks after it
+    get no result (their verdicts cannot change the wanted ones).
+    """
+    return CheckedContext().check(items, wanted)
+
+
+class CheckedContext:
+    """A context that grows by checked blocks: a theory's items, then files or single blocks,
+    each block checked once against everything before it (the lemma library's use).
+
+    The verdicts are the core's (`core.Checker`); this module elaborates each block — runs
     its steps by the rules of SPEC §3, with their messages — into the proof term it checks.
     """
-    entries: dict[str, _Entry] = {}
-    for item, file in items:
-        if isinstance(item, (Declare, Assume)):
-            name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
-            value = item.value if isinstance(item, Declare) else None
-            # S7: the first declaration of a name stands; a second one is the core's error.
-            entries.setdefault(name, _Entry(item.type, value, item.pos, file))
-        elif isinstance(item, ProofBlock):
-            entries.setdefault(item.name, _Entry(item.statement, None, item.pos, file, item))
-    warnings: dict[int, tuple[str, ...]] = {}
 
-    def elaborate(block, file, passed):
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._scope = _Scope()
+        self._warnings: dict[int, tuple[str, ...]] = {}
+        self._checker = core.Checker(self._elaborate, self._explain)
+
+    def check(
+        self, items: list[tuple[Item, str | None]], wanted: set[str] | None = None
+    ) -> list[BlockResult]:
+        """Check the blocks of `items` after what this context holds; passing statements
+        join it, as do the declarations of `items`."""
+        for item, file in items:
+            if isinstance(item, (Declare, Assume)):
+                name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
+                value = item.value if isinstance(item, Declare) else None
+                entry = _Entry(item.type, value, item.pos, file)
+            elif isinstance(item, ProofBlock):
+                name, entry = item.name, _Entry(item.statement, None, item.pos, file, item)
+            else:
+                continue
+            # S7: the first declaration of a name stands; a second one is the core's error.
+            if name not in self._entries:
+                self._entries[name] = entry
+                self._scope.entries.append((name, entry))
+        results = []
+        for v in self._checker.feed(items, wanted):
+            shown = self._warnings.pop(id(v.block), ())
+            block = v.block
+            results.append(
+                BlockResult(block.name, block.kind, v.ok, v.message, v.pos, v.file, shown)
+            )
+        return results
+
+    def _elaborate(self, block: ProofBlock | VerifyBlock, file: str | None, passed: set[str]):
         goals = _Goals([block.statement] if isinstance(block, ProofBlock) else [])
         try:
             if isinstance(block, ProofBlock):
-                return _check_proof_block(block, entries, passed, goals)
-            return _check_verify_block(block, entries, passed, goals)
+                return _check_proof_block(block, self._scope.before(block.name, passed), goals)
+            return _check_verify_block(block, self._scope.before(None, passed), goals)
         except RecursionError:
             raise ProofError("the proof is too deeply nested", block.pos) from None
         finally:
-            warnings[id(block)] = tuple(goals.warnings)
+            self._warnings[id(block)] = tuple(goals.warnings)
 
-    def explain(item, file):
+    def _explain(self, item: Declare | Assume, file: str | None) -> PeanoError | None:
         """The located type error of a declaration the core refused, if ours finds one."""
         name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
         try:
-            d = _context(entries, frozenset(), name)
+            d = _context(self._entries, frozenset(), name)
             _located_define(d, name, item.type, getattr(item, "value", None), item.pos)
         except TypeCheckError as e:
             return TypeCheckError(e.message, e.pos, e.file or file)
@@ -172,15 +208,8 @@ def check_items(items: list[tuple[Item, str | None]]) -> list[BlockResult]:
             return None
         return None
 
-    results = []
-    for v in core.check_file(items, elaborate, explain):
-        shown = warnings.get(id(v.block), ())
-        block = v.block
-        results.append(BlockResult(block.name, block.kind, v.ok, v.message, v.pos, v.file, shown))
-    return results
 
-
-def _context(entries: dict[str, _Entry], passed: frozenset[str], before: str | None) -> Derivation:
+def _context(entries: dict[str, _Entry], passed: set[str], before: str | None) -> Derivation:
     """A fresh derivation with the entries preceding `before` (all if None), S1 applied."""
     d = Derivation()
     for name, entry in entries.items():
@@ -195,11 +224,36 @@ def _context(entries: dict[str, _Entry], passed: frozenset[str], before: str | N
     return d
 
 
-def _check_proof_block(
-    block: ProofBlock, entries: dict[str, _Entry], passed: frozenset[str], goals: _Goals
-) -> core.Term:
-    """Run the block's steps; return the proof term of its statement."""
-    d = _context(entries, passed, block.name)
+class _Scope:
+    """The derivation blocks start from, extended as the file goes on (the driver asks in
+    file order), so that no block re-defines what an earlier one already has."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, _Entry]] = []  # in order of first declaration
+        self.base = Derivation()
+        self.cursor = 0
+        self.error: TypeCheckError | None = None
+
+    def before(self, name: str | None, passed: set[str]) -> Derivation:
+        """A copy of the context of the block named `name` (the whole file for None)."""
+        while self.error is None and self.cursor < len(self.entries):
+            entry_name, entry = self.entries[self.cursor]
+            if entry_name == name:
+                break
+            self.cursor += 1
+            if entry.block is not None and entry_name not in passed:
+                continue  # S1: the statement of a failing block is not defined at all
+            try:
+                self.base.define(entry_name, entry.type, entry.value)
+            except TypeCheckError as e:
+                self.error = TypeCheckError(e.message, e.pos or entry.pos, entry.file)
+        if self.error is not None:
+            raise self.error
+        return self.base.copy()
+
+
+def _check_proof_block(block: ProofBlock, d: Derivation, goals: _Goals) -> core.Term:
+    """Run the block's steps in `d`; return the proof term of its statement."""
     _no_numeric_atoms(block.statement)
     require_closed(d, block.statement)
     d._walk(block.statement, d.fresh("goal"), True)
@@ -209,11 +263,8 @@ def _check_proof_block(
     return goals.proof(block.pos)
 
 
-def _check_verify_block(
-    block: VerifyBlock, entries: dict[str, _Entry], passed: frozenset[str], goals: _Goals
-) -> core.Term:
-    """Run the script; return its facts as a chain the core types."""
-    d = _context(entries, passed, None)
+def _check_verify_block(block: VerifyBlock, d: Derivation, goals: _Goals) -> core.Term:
+    """Run the script in `d`; return its facts as a chain the core types."""
     _run(d, goals, block.items)
     return _wrap(goals.trail, core.from_named(Atom("prop")))
 
@@ -342,19 +393,24 @@ def _typed_as(d: Derivation, value: Term, type_: Term) -> bool:
         return False
 
 
-def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> list[tuple[Term, Term]]:
-    """What `show … by arrow` may take: every forward result, no filter (§3.3).
+def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> Iterable[tuple[Term, Term]]:
+    """What `show … by arrow` may take: every forward result, no filter (§3.3), in order (a
+    built-in rule's one at a time: the step stops at the first that fits).
 
     A name that is not defined gives no result (the step fails); unlike the original, which
     prints a warning and carries on to the same failure, the error names the cause.
     """
-    if d.lookup(arrow) is None and arrow not in ("eq_refl", "eq_symm", "rewrite", "eval"):
+    if arrow in BUILTIN_SET:
+        return d.iter_builtin_results(arrow)
+    if d.lookup(arrow) is None:
         goals.warnings.append(f"no arrow {arrow} in context")
         raise ProofError(f"{arrow} is not defined here (no arrow {arrow} in context)", pos)
     return d.forward_results(arrow)
 
 
-def _describe(results: list[tuple[Term, Term]], d: Derivation) -> str:
+def _describe(d: Derivation, arrow: str) -> str:
+    """A failed step's reason: what the arrow does give (the whole list, as §3.3 counts it)."""
+    results = d.forward_results(arrow)
     if not results:
         return "it gives no result"
     shown = [str(type_) for _value, type_ in results[:6]]
@@ -380,7 +436,7 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
             _record(d, goals, name, type_, value)
             _discharge(d, goals, type_, name)
             return
-    raise ProofError(f"show {step.type} by {step.by}: {_describe(results, d)}", step.pos)
+    raise ProofError(f"show {step.type} by {step.by}: {_describe(d, step.by)}", step.pos)
 
 
 def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
@@ -403,7 +459,7 @@ def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
             return
     raise ProofError(
         f"construct {step.name} : {step.type} = {step.value} by {step.by}: "
-        f"{_describe(results, d)}",
+        f"{_describe(d, step.by)}",
         step.pos,
     )
 

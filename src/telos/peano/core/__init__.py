@@ -7,7 +7,7 @@ rules that turn typed proof terms into verdicts (`driver.py`). Everything else i
 types its proof term as the statement. docs/kernel.md lists the rules and how each is checked.
 """
 
-from .driver import Verdict, check_file
+from .driver import Checker, Verdict, check_file
 from .terms import (
     App,
     CoreError,
@@ -25,6 +25,7 @@ from .typing import Env
 
 __all__ = [
     "App",
+    "Checker",
     "CoreError",
     "Env",
     "EqRefl",

@@ -22,7 +22,7 @@ from .terms import CoreError, Term, from_named
 from .typing import Env
 
 Block = ProofBlock | VerifyBlock
-Elaborate = Callable[[Block, "str | None", frozenset[str]], Term]
+Elaborate = Callable[[Block, "str | None", set[str]], Term]
 Explain = Callable[[Declare | Assume, "str | None"], "PeanoError | None"]
 
 
@@ -37,53 +37,109 @@ class Verdict:
     pos: Pos | None = None
 
 
-def check_file(
-    items: list[tuple[Item, str | None]], elaborate: Elaborate, explain: Explain
-) -> list[Verdict]:
-    """A verdict for every block, in file order.
+class Checker:
+    """The file-level rules over a context that grows: feed it a file's items, or a theory's
+    and then one block at a time (a lemma library) — no block is ever checked twice.
 
     `explain` may locate a refused declaration more precisely (the offending application);
     it only words the error, the refusal is the core's."""
-    env = Env()
-    names: set[str] = set()  # block names (S2): a registry of their own
-    passed: set[str] = set()
-    broken: tuple[str, Pos, str | None] | None = None  # the first bad declaration
-    verdicts: dict[int, Verdict] = {}
-    scripts: list[tuple[int, VerifyBlock, str | None]] = []
-    for item, file in items:
-        if isinstance(item, (Declare, Assume)):
-            name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
-            error = _declare(env, name, item, names)
-            if error is not None and broken is None:
-                located = explain(item, file)
-                if located is not None:
-                    broken = (located.message, located.pos, located.file or file)
-                else:
-                    broken = (error, item.pos, file)
-        elif isinstance(item, ProofBlock):
-            index = len(verdicts) + len(scripts)
-            if item.name in names or item.name in env.entries:
-                verdicts[index] = _duplicate(item, file)
-            elif broken is not None:
-                verdicts[index] = Verdict(item, broken[2], False, broken[0], broken[1])
-            else:
-                verdicts[index] = _prove(env, item, file, elaborate, frozenset(passed))
+
+    def __init__(self, elaborate: Elaborate, explain: Explain):
+        self.elaborate, self.explain = elaborate, explain
+        self.env = Env()
+        self.names: set[str] = set()  # block names (S2): a registry of their own
+        self.passed: set[str] = set()
+        self.broken: tuple[str, Pos, str | None] | None = None  # the first bad declaration
+
+    def feed(
+        self, items: list[tuple[Item, str | None]], wanted: set[str] | None = None
+    ) -> list[Verdict]:
+        """A verdict for every block of `items`, in order; verify blocks are checked last, in
+        the context of everything fed so far. With `wanted` (block names), checking stops
+        after the last wanted proof block (unless a verify block is wanted): later blocks
+        cannot change an earlier block's verdict, so they get none."""
+        items = _up_to_wanted(items, wanted)
+        verdicts: dict[int, Verdict] = {}
+        scripts: list[tuple[int, VerifyBlock, str | None]] = []
+        for item, file in items:
+            if isinstance(item, (Declare, Assume)):
+                self._declare(item, file)
+            elif isinstance(item, ProofBlock):
+                index = len(verdicts) + len(scripts)
+                verdicts[index] = self._check_block(item, file)
                 if verdicts[index].ok:
-                    passed.add(item.name)
-            names.add(item.name)
-        elif isinstance(item, VerifyBlock):
-            index = len(verdicts) + len(scripts)
-            if item.name in names:
-                verdicts[index] = _duplicate(item, file)
+                    self.passed.add(item.name)
+            elif isinstance(item, VerifyBlock):
+                index = len(verdicts) + len(scripts)
+                if item.name in self.names:
+                    verdicts[index] = _duplicate(item, file)
+                else:
+                    scripts.append((index, item, file))
+                self.names.add(item.name)
+        for index, block, file in scripts:  # whole-file scope: every declaration, passed lemmas
+            verdicts[index] = self._failed(block) or self._prove(block, file)
+        return [verdicts[i] for i in range(len(verdicts))]
+
+    def _declare(self, item: Declare | Assume, file: str | None) -> None:
+        name = item.name if isinstance(item, Declare) else f"__pobj{item.offset}"
+        error = _declare(self.env, name, item, self.names)
+        if error is not None and self.broken is None:
+            located = self.explain(item, file)
+            if located is not None:
+                self.broken = (located.message, located.pos, located.file or file)
             else:
-                scripts.append((index, item, file))
-            names.add(item.name)
-    for index, block, file in scripts:  # whole-file scope: every declaration, passed lemmas
-        if broken is not None:
-            verdicts[index] = Verdict(block, broken[2], False, broken[0], broken[1])
-        else:
-            verdicts[index] = _prove(env, block, file, elaborate, frozenset(passed))
-    return [verdicts[i] for i in range(len(verdicts))]
+                self.broken = (error, item.pos, file)
+
+    def _check_block(self, block: ProofBlock, file: str | None) -> Verdict:
+        taken = block.name in self.names or block.name in self.env.entries
+        self.names.add(block.name)
+        if taken:
+            return _duplicate(block, file)
+        return self._failed(block) or self._prove(block, file)
+
+    def _failed(self, block: Block) -> Verdict | None:
+        if self.broken is None:
+            return None
+        message, pos, file = self.broken
+        return Verdict(block, file, False, message, pos)
+
+    def _prove(self, block: Block, file: str | None) -> Verdict:
+        try:
+            proof = self.elaborate(block, file, self.passed)
+        except PeanoError as e:
+            return Verdict(block, e.file or file, False, e.message, e.pos)
+        except RecursionError:
+            return Verdict(block, file, False, "the proof is too deeply nested", block.pos)
+        try:
+            if isinstance(block, ProofBlock):
+                self.env.add_theorem(block.name, from_named(block.statement), proof)
+            else:
+                self.env.check_script(proof)
+        except CoreError as e:
+            message = f"the kernel's core refuses the proof: {e}"
+            return Verdict(block, file, False, message, block.pos)
+        except RecursionError:
+            return Verdict(block, file, False, "the proof is too deeply nested", block.pos)
+        return Verdict(block, file, True)
+
+
+def check_file(
+    items: list[tuple[Item, str | None]], elaborate: Elaborate, explain: Explain
+) -> list[Verdict]:
+    """A verdict for every block of a file, in file order."""
+    return Checker(elaborate, explain).feed(items)
+
+
+def _up_to_wanted(
+    items: list[tuple[Item, str | None]], wanted: set[str] | None
+) -> list[tuple[Item, str | None]]:
+    if wanted is None or any(isinstance(i, VerifyBlock) and i.name in wanted for i, _ in items):
+        return items
+    last = max(
+        (k for k, (i, _) in enumerate(items) if isinstance(i, ProofBlock) and i.name in wanted),
+        default=-1,
+    )
+    return items[: last + 1]
 
 
 def _declare(env: Env, name: str, item: Declare | Assume, blocks: set[str]) -> str | None:
@@ -104,24 +160,3 @@ def _declare(env: Env, name: str, item: Declare | Assume, blocks: set[str]) -> s
 
 def _duplicate(block: Block, file: str | None) -> Verdict:
     return Verdict(block, file, False, f"duplicate name {block.name}", block.name_pos)
-
-
-def _prove(
-    env: Env, block: Block, file: str | None, elaborate: Elaborate, passed: frozenset[str]
-) -> Verdict:
-    try:
-        proof = elaborate(block, file, passed)
-    except PeanoError as e:
-        return Verdict(block, e.file or file, False, e.message, e.pos)
-    except RecursionError:
-        return Verdict(block, file, False, "the proof is too deeply nested", block.pos)
-    try:
-        if isinstance(block, ProofBlock):
-            env.add_theorem(block.name, from_named(block.statement), proof)
-        else:
-            env.check_script(proof)
-    except CoreError as e:
-        return Verdict(block, file, False, f"the kernel's core refuses the proof: {e}", block.pos)
-    except RecursionError:
-        return Verdict(block, file, False, "the proof is too deeply nested", block.pos)
-    return Verdict(block, file, True)
