@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from .errors import TypeCheckError
 from .language import BUILTIN_SET, EQ, TYPE, is_equality
-from .paths import app_occurrences, captured, replace_at
+from .paths import app_occurrences, captured, replace_at, subst_inputs
 from .terms import (
     App,
     Arrow,
@@ -24,7 +24,7 @@ from .terms import (
     Term,
     alpha_equivalent,
     apply_unifier,
-    free_variables,
+    free_params,
     match,
     subst,
     term_info,
@@ -111,6 +111,10 @@ class ArrowUses:
                 continue
             if not match(type_pattern, cand_type, unifier):
                 continue
+            if kind is Decl:
+                # The binder takes the candidate (also when an earlier binding forced it and
+                # the pattern was closed): substituted in its scope only.
+                unifier.setdefault(current.name, cand_value)  # type: ignore[attr-defined]
             next_inputs = inputs
             next_output = output
             next_recorded = recorded
@@ -121,13 +125,14 @@ class ArrowUses:
                 next_recorded = dict(recorded)
                 for y, t in unifier.items():
                     s = self.values.get(t)
-                    if s is not None:
+                    if s is not None and not (kind is Decl and y == current.name):  # type: ignore[attr-defined]
                         next_recorded[y] = s
                     else:
+                        # A later input declaring the current binder's name again declares
+                        # a new variable: nothing forces its value (S6).
                         next_recorded.pop(y, None)
-                    for j in range(k + 1, len(inputs)):
-                        next_inputs_list[j] = subst(next_inputs_list[j], y, t)
-                    next_output = subst(next_output, y, t)
+                    if subst_inputs(next_inputs_list, k + 1, y, t):
+                        next_output = subst(next_output, y, t)
                 next_inputs = tuple(next_inputs_list)
             self._forward(
                 fn,
@@ -256,8 +261,8 @@ class ArrowUses:
                 yield from self._subgoals(inputs, k + 1, bound, acc, modes)
             return
         g = self.eval(apply_unifier(current, u))
-        if free_variables(g):
-            return
+        if free_params(g):
+            return  # an open premise (every free parameter counts, input types too: S6)
         if g in self.eval_types:
             yield from self._subgoals(inputs, k + 1, u, acc, modes)  # discharged
         elif k < len(modes) and modes[k] == "infer":

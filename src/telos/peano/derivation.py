@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .arrows import ArrowUses
 from .errors import TypeCheckError
 from .language import BUILTIN_RULES, EQ, PROP, TYPE, is_builtin_app, is_equality, is_numeric_atom
-from .paths import captured, occurrences, replace_at
+from .paths import captured, free_occurrences, replace_at
 from .terms import (
     App,
     Arrow,
@@ -28,10 +28,12 @@ from .terms import (
     Lambda,
     PatDecl,
     Term,
+    all_names,
     alpha_equivalent,
     apply_unifier,
-    free_variables,
+    free_params,
     match,
+    same_term,
     subst,
     term_info,
 )
@@ -160,12 +162,18 @@ class Derivation(ArrowUses):
         # One parameter at a time, substituting into the lambda over the remaining ones, so
         # that the capture-avoiding substitution renames a later parameter if it must.
         current: Term = f
-        for arg in args:
-            if type(current) is not Lambda:
-                break
+        i = 0
+        while i < len(args) and type(current) is Lambda:
             first, rest = current.params[0], current.params[1:]  # type: ignore[attr-defined]
             scope = Lambda(rest, current.body) if rest else current.body  # type: ignore[attr-defined]
-            current = subst(scope, first.name, self.eval(arg))
+            current = subst(scope, first.name, self.eval(args[i]))
+            i += 1
+        if i < len(args):
+            # Over-application: the result is applied to the arguments left (the original
+            # drops them, which changes what the term says).
+            if type(current) is App:
+                return App(current.fn, current.args + args[i:])  # type: ignore[attr-defined]
+            return App(current, args[i:])
         return current  # not evaluated again (§2.4)
 
     def equivalent(self, t1: Term, t2: Term) -> bool:
@@ -402,36 +410,50 @@ class Derivation(ArrowUses):
     def ndunify(
         self, p: Term, c: Term, env: dict[str, Term] | None = None
     ) -> list[dict[str, Term]]:
-        """All unifiers of pattern `p` with `c`; `env` is the scratch context of declarations."""
-        return self._ndunify(p, c, {} if env is None else env)
+        """All unifiers of pattern `p` with `c`, as bindings of `p`'s pattern variables.
+
+        Deliberate difference (S6): the binders that two arrows declare at the same position
+        are one bound variable, represented on both sides by a fresh local name (`'#k`, which
+        no parsed term holds) mapped in `env` to its type. A local matches only itself, no
+        pattern variable may take a value that mentions one, and flex-rigid abstraction
+        replaces only the occurrences that mean what the argument means. The original maps
+        the pattern's binder to the concrete binder's name and lets a shadowing binder's
+        occurrences be replaced too (`apply nat_ind` on `[('n : nat) -> (= 'n z) -> [('n :
+        nat) -> (= 'n z)]]` abstracted the inner `'n`, attack F2).
+        """
+        return self._ndunify(p, c, {} if env is None else dict(env))
 
     def _ndunify(self, p: Term, c: Term, env: dict[str, Term]) -> list[dict[str, Term]]:
         kp, kc = type(p), type(c)
         if kp is Atom and p.is_param:  # type: ignore[attr-defined]
+            if p.name in env:  # type: ignore[attr-defined]
+                return [{}] if c == p else []  # a bound variable is only itself
+            if env and not term_info(c)[0].isdisjoint(env):
+                return []  # the value would mention a bound variable
             return [{p.name: c}]  # type: ignore[attr-defined]
-        if kp is Decl and kc is Decl:
-            found = self._ndunify(p.type, c.type, env)  # type: ignore[attr-defined]
-            env[c.name] = c.type  # type: ignore[attr-defined]
-            target = Atom(c.name)  # type: ignore[attr-defined]
-            out = []
-            for u in found:
-                bound = u.get(p.name)  # type: ignore[attr-defined]
-                if bound is None:
-                    u = dict(u)
-                    u[p.name] = target  # type: ignore[attr-defined]
-                    out.append(u)
-                elif bound == target:
-                    out.append(u)
-            return out
         if kp is Arrow and kc is Arrow:
             m, n = len(p.inputs), len(c.inputs)  # type: ignore[attr-defined]
             if m > n:
                 return []
+            first_p, first_c = p.inputs[0], c.inputs[0]  # type: ignore[attr-defined]
+            if (type(first_p) is Decl) != (type(first_c) is Decl):
+                return []  # a declared input is not a plain one
             rest_p = p.output if m == 1 else Arrow(p.inputs[1:], p.output)  # type: ignore[attr-defined]
             rest_c = c.output if n == 1 else Arrow(c.inputs[1:], c.output)  # type: ignore[attr-defined]
+            inner = env
+            if type(first_p) is Decl:
+                found = self._ndunify(first_p.type, first_c.type, env)  # type: ignore[attr-defined]
+                local = f"'#{len(env)}"
+                while local in env:
+                    local += "'"
+                inner = {**env, local: first_c.type}  # type: ignore[attr-defined]
+                rest_p = subst(rest_p, first_p.name, Atom(local))  # type: ignore[attr-defined]
+                rest_c = subst(rest_c, first_c.name, Atom(local))  # type: ignore[attr-defined]
+            else:
+                found = self._ndunify(first_p, first_c, env)
             out = []
-            for u in self._ndunify(p.inputs[0], c.inputs[0], env):  # type: ignore[attr-defined]
-                for v in self._ndunify(apply_unifier(rest_p, u), rest_c, env):
+            for u in found:
+                for v in self._ndunify(apply_unifier(rest_p, u), rest_c, inner):
                     r = dict(v)
                     for key, val in u.items():
                         r.setdefault(key, val)
@@ -439,7 +461,7 @@ class Derivation(ArrowUses):
             return out
         if kp is App:
             f = p.fn  # type: ignore[attr-defined]
-            if type(f) is Atom and f.is_param:  # type: ignore[attr-defined]
+            if type(f) is Atom and f.is_param and f.name not in env:  # type: ignore[attr-defined]
                 return self._flex_rigid(f.name, p.args, c, env)  # type: ignore[attr-defined]
             if kc is not App or len(c.args) != len(p.args):  # type: ignore[attr-defined]
                 return []
@@ -455,7 +477,7 @@ class Derivation(ArrowUses):
                 if not unifiers:
                     break
             return unifiers
-        return [{}] if p == c else []
+        return [{}] if same_term(p, c) else []
 
     def _flex_rigid(
         self, fname: str, args: tuple[Term, ...], c: Term, env: dict[str, Term]
@@ -465,19 +487,20 @@ class Derivation(ArrowUses):
             arg_types = [self.type_of(a, env) for a in args]
         except TypeCheckError:
             return []
-        # The original names them literally '0, '1, …; a name already used in `c` or in the
-        # arguments would be captured, so ours skip to unused names (soundness).
-        used = term_info(c)[0].union(*(term_info(a)[0] for a in args))
+        # The original names them literally '0, '1, …; a name already used in `c` (binders
+        # included) or in the arguments would be captured, so ours skip to unused names.
+        used = all_names(c).union(*(all_names(a) for a in args))
         params = []
         for i in range(len(args)):
             name = f"'{i}"
             while name in used:
                 name = "'_" + name[1:]
             params.append(Atom(name))
-        # Occurrence paths are collected on the original `c`, for a1 first, then a2, …
+        # Occurrence paths are collected on the original `c`, for a1 first, then a2, …; an
+        # occurrence under a binder of one of the argument's parameters is another term.
         paths: list[tuple[tuple[int, ...], Atom]] = []
         for a, param in zip(args, params):
-            for path in occurrences(c, a, ()):
+            for path in free_occurrences(c, a):
                 paths.append((path, param))
         body = c
         for path, param in paths:
@@ -485,7 +508,10 @@ class Derivation(ArrowUses):
             if replaced is not None:
                 body = replaced
         allowed = {q.name for q in params}
-        if free_variables(body) - allowed:
-            return []
+        if free_params(body) - allowed:
+            return []  # `c` depends on more than the arguments (every free one counts, S6)
         decls = tuple(Decl(q.name, t) for q, t in zip(params, arg_types))
-        return [{fname: Lambda(decls, body)}]
+        value = Lambda(decls, body)
+        if env and not term_info(value)[0].isdisjoint(env):
+            return []  # a parameter's type mentions a bound variable
+        return [{fname: value}]

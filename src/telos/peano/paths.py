@@ -4,7 +4,18 @@ typing, unification and the built-in rewrite rule."""
 
 from __future__ import annotations
 
-from .terms import App, Arrow, Decl, Lambda, Term, free_params, term_info
+from .terms import (
+    App,
+    Arrow,
+    Decl,
+    Lambda,
+    Term,
+    all_names,
+    free_params,
+    same_term,
+    subst,
+    term_info,
+)
 
 
 def captured(value: Term, inputs: tuple[Term, ...], start: int) -> bool:
@@ -15,6 +26,20 @@ def captured(value: Term, inputs: tuple[Term, ...], start: int) -> bool:
         return False
     free = free_params(value)
     return any(type(i) is Decl and i.name in free for i in inputs[start:])
+
+
+def subst_inputs(inputs: list[Term], start: int, name: str, value: Term) -> bool:
+    """Substitute `name := value` into `inputs[start:]`, a flat list of arrow inputs, in
+    place, as far as `name` is in scope: an input declaring `name` again has its own type
+    substituted and ends the scope (S6; the original substitutes every input and the output
+    alike). Returns whether the scope reaches past the last input (to the output)."""
+    for j in range(start, len(inputs)):
+        current = inputs[j]
+        if type(current) is Decl and current.name == name:  # type: ignore[attr-defined]
+            inputs[j] = Decl(name, subst(current.type, name, value))  # type: ignore[attr-defined]
+            return False
+        inputs[j] = subst(current, name, value)
+    return True
 
 
 def child_terms(t: Term) -> tuple[Term, ...]:
@@ -41,13 +66,42 @@ def rebuild(t: Term, children: list[Term]) -> Term:
     return Decl(t.name, children[0])  # type: ignore[attr-defined]
 
 
-def occurrences(t: Term, target: Term, path: tuple[int, ...]):
-    """Paths of `target` in `t`, pre-order, everywhere, not descending into an occurrence."""
-    if t == target:
-        yield path
+def free_occurrences(t: Term, target: Term) -> list[tuple[int, ...]]:
+    """Paths of `target` in `t` where it means what it means outside `t` (flex-rigid
+    abstraction, §2.7): pre-order, everywhere (under arrows and lambdas too), not descending
+    into an occurrence, and never in the scope of a binder of one of `target`'s free
+    parameters, where the same text names something else (S6). A target with binders of its
+    own is recognised whatever its binders are named."""
+    free = free_params(target)
+    own_binders = all_names(target) != term_info(target)[0]
+    out: list[tuple[int, ...]] = []
+    _free_occurrences(t, target, free, own_binders, (), out)
+    return out
+
+
+def _free_occurrences(
+    t: Term,
+    target: Term,
+    free: set[str],
+    own_binders: bool,
+    path: tuple[int, ...],
+    out: list[tuple[int, ...]],
+) -> None:
+    if t == target or (own_binders and same_term(t, target)):
+        out.append(path)
+        return
+    k = type(t)
+    if k is Arrow or k is Lambda:
+        binders = t.inputs if k is Arrow else t.params  # type: ignore[attr-defined]
+        for i, b in enumerate(binders):
+            _free_occurrences(b, target, free, own_binders, path + (i,), out)
+            if type(b) is Decl and b.name in free:
+                return  # what follows is in the scope of a binder of the target's parameter
+        body = t.output if k is Arrow else t.body  # type: ignore[attr-defined]
+        _free_occurrences(body, target, free, own_binders, path + (len(binders),), out)
         return
     for i, child in enumerate(child_terms(t)):
-        yield from occurrences(child, target, path + (i,))
+        _free_occurrences(child, target, free, own_binders, path + (i,), out)
 
 
 def app_occurrences(t: Term, target: Term, path: tuple[int, ...]):

@@ -288,13 +288,15 @@ def atoms(t: Term) -> Iterator[Atom]:
 
 
 def subst(t: Term, name: str, value: Term) -> Term:
-    """`t[name := value]` (SPEC §2.3), made capture-avoiding for soundness.
+    """`t[name := value]` (SPEC §2.3), made capture-avoiding for soundness (S6).
 
     A binder named `name` shadows it: the inputs before that binder and the binder's own type
     are substituted, what lies in its scope is not. A binder that would capture a free
-    parameter of `value` is renamed first (the original substitutes blindly, which can turn a
-    false statement into a provable one, docs/kernel.md); when no capture can happen the result
-    is exactly the original's. Returns `t` itself when nothing changes (`name` absent).
+    parameter of `value` (one that `name` occurs under) is renamed first, to a name used
+    nowhere in `t` or `value` (binders included), throughout its scope; the original
+    substitutes blindly, which can turn a false statement into a provable one
+    (docs/kernel.md). When no capture can happen the result is exactly the original's.
+    Returns `t` itself when nothing changes (`name` absent).
     """
     return _subst(t, name, value, [])
 
@@ -312,28 +314,36 @@ def _subst(t: Term, name: str, value: Term, free_box: list[set[str]]) -> Term:
     if k is Arrow or k is Lambda:
         binders = list(t.inputs if k is Arrow else t.params)  # type: ignore[attr-defined]
         body = t.output if k is Arrow else t.body  # type: ignore[attr-defined]
-        for i, b in enumerate(binders):
+        out: list[Term] = []
+        i = 0
+        while i < len(binders):
+            b = binders[i]
+            i += 1
             if type(b) is not Decl:
-                binders[i] = _subst(b, name, value, free_box)
+                out.append(_subst(b, name, value, free_box))
                 continue
             new_type = _subst(b.type, name, value, free_box)
             if b.name == name:  # shadowed from here on
-                binders[i] = Decl(b.name, new_type)
-                return _rebuild_binding(k, binders, body)
+                out.append(Decl(b.name, new_type))
+                return _rebuild_binding(k, out + binders[i:], body)
             if not free_box:
                 free_box.append(free_params(value))
-            if b.name in free_box[0]:
-                # `b` would capture the value's free parameter: rename it in its scope.
-                taken = term_info(t)[0] | term_info(value)[0]
-                fresh = _fresh_param(b.name, taken)
-                renamed = Atom(fresh)
-                for j in range(i + 1, len(binders)):
-                    binders[j] = subst(binders[j], b.name, renamed)
-                body = subst(body, b.name, renamed)
-                binders[i] = Decl(fresh, new_type)
-            else:
-                binders[i] = Decl(b.name, new_type)
-        return _rebuild_binding(k, binders, _subst(body, name, value, free_box))
+            b_name = b.name
+            if b_name in free_box[0]:
+                scope = _rebuild_binding(k, binders[i:], body) if i < len(binders) else body
+                if name in (free_params(scope) if name[0] == "'" else term_info(scope)[0]):
+                    # `b` would capture the value's free parameter: rename it in its scope,
+                    # the remaining binders and the body as one term (a later binder with
+                    # the same name shadows it there).
+                    b_name = _fresh_param(b_name, all_names(t) | all_names(value))
+                    scope = subst(scope, b.name, Atom(b_name))
+                    if i < len(binders):
+                        binders[i:] = scope.inputs if k is Arrow else scope.params  # type: ignore[attr-defined]
+                        body = scope.output if k is Arrow else scope.body  # type: ignore[attr-defined]
+                    else:
+                        body = scope
+            out.append(Decl(b_name, new_type))
+        return _rebuild_binding(k, out, _subst(body, name, value, free_box))
     if k is Decl:
         new_type = _subst(t.type, name, value, free_box)  # type: ignore[attr-defined]
         new_name = t.name  # type: ignore[attr-defined]
@@ -343,10 +353,38 @@ def _subst(t: Term, name: str, value: Term, free_box: list[set[str]]) -> Term:
     return t  # PatDecl: unchanged (§2.3)
 
 
+def all_names(t: Term) -> set[str]:
+    """Every name in `t`: its atoms and its binders' names."""
+    names = set(term_info(t)[0])
+    stack = [t]
+    while stack:
+        u = stack.pop()
+        k = type(u)
+        if k is Decl:
+            names.add(u.name)  # type: ignore[attr-defined]
+            stack.append(u.type)  # type: ignore[attr-defined]
+        elif k is App:
+            stack.append(u.fn)  # type: ignore[attr-defined]
+            stack.extend(u.args)  # type: ignore[attr-defined]
+        elif k is Arrow:
+            stack.extend(u.inputs)  # type: ignore[attr-defined]
+            stack.append(u.output)  # type: ignore[attr-defined]
+        elif k is Lambda:
+            stack.extend(u.params)  # type: ignore[attr-defined]
+            stack.append(u.body)  # type: ignore[attr-defined]
+        elif k is PatDecl:
+            stack.append(u.pattern)  # type: ignore[attr-defined]
+            stack.append(u.type)  # type: ignore[attr-defined]
+    return names
+
+
 def rebind(t: Term, old: str, new: str) -> Term:
-    """Replace the free occurrences of atom `old` by the atom `new`, letting a binder named
-    `new` capture them — on purpose: hindsight relabeling turns an intro'd `x` back into the
-    goal's binder `'a0` (SPEC §4.10). Never used by the checker."""
+    """Replace the free occurrences of atom `old` by the atom `new`, letting the outermost
+    binder named `new` around an occurrence capture it — on purpose: hindsight relabeling
+    turns an intro'd `x` back into the goal's binder `'a0` (SPEC §4.10). Inside that binder's
+    scope the replacement is a capture-avoiding substitution, so an inner binder that
+    re-binds `new` does not take the occurrence (it is renamed where it would). Never used by
+    the checker."""
     k = type(t)
     if k is Atom:
         return Atom(new) if t.name == old else t  # type: ignore[attr-defined]
@@ -356,15 +394,23 @@ def rebind(t: Term, old: str, new: str) -> Term:
         return App(rebind(t.fn, old, new), tuple(rebind(a, old, new) for a in t.args))  # type: ignore[attr-defined]
     if k is Arrow or k is Lambda:
         binders = list(t.inputs if k is Arrow else t.params)  # type: ignore[attr-defined]
+        body = t.output if k is Arrow else t.body  # type: ignore[attr-defined]
         for i, b in enumerate(binders):
             if type(b) is Decl:
                 binders[i] = Decl(b.name, rebind(b.type, old, new))
                 if b.name == old:
-                    return _rebuild_binding(k, binders, t.output if k is Arrow else t.body)  # type: ignore[attr-defined]
+                    return _rebuild_binding(k, binders, body)
+                if b.name == new:
+                    # The capturing binder: below it, `new` already means this binder.
+                    if i + 1 == len(binders):
+                        return _rebuild_binding(k, binders, subst(body, old, Atom(new)))
+                    scope = subst(_rebuild_binding(k, binders[i + 1 :], body), old, Atom(new))
+                    rest = scope.inputs if k is Arrow else scope.params  # type: ignore[attr-defined]
+                    inner = scope.output if k is Arrow else scope.body  # type: ignore[attr-defined]
+                    return _rebuild_binding(k, binders[: i + 1] + list(rest), inner)
             else:
                 binders[i] = rebind(b, old, new)
-        body = rebind(t.output if k is Arrow else t.body, old, new)  # type: ignore[attr-defined]
-        return _rebuild_binding(k, binders, body)
+        return _rebuild_binding(k, binders, rebind(body, old, new))
     if k is Decl:
         return Decl(t.name, rebind(t.type, old, new))  # type: ignore[attr-defined]
     return t
@@ -423,29 +469,47 @@ def apply_unifier(t: Term, unifier: dict[str, Term]) -> Term:
 
 
 def alpha_equivalent(t1: Term, t2: Term, renaming: list[tuple[str, str]] | None = None) -> bool:
-    """SPEC §2.5. An unbound parameter is equivalent to nothing, not even to itself."""
-    return _alpha(t1, t2, [] if renaming is None else renaming)
+    """SPEC §2.5 with S6: equal up to a one-to-one renaming of binders (equal de Bruijn
+    forms). An unbound parameter is equivalent to nothing, not even to itself."""
+    return _alpha(t1, t2, [] if renaming is None else renaming, False)
 
 
-def _alpha(t1: Term, t2: Term, rho: list[tuple[str, str]]) -> bool:
+def same_term(t1: Term, t2: Term) -> bool:
+    """Equal up to the names of binders, unbound parameters compared by name: whether two
+    values a pattern variable takes are one value."""
+    return t1 == t2 or _alpha(t1, t2, [], True)
+
+
+def _binder_index(rho: list[tuple[str, str]], side: int, name: str) -> int:
+    for i in range(len(rho) - 1, -1, -1):
+        if rho[i][side] == name:
+            return i
+    return -1
+
+
+def _alpha(t1: Term, t2: Term, rho: list[tuple[str, str]], open_: bool) -> bool:
     k = type(t1)
     if k is not type(t2):
         return False
     if k is Atom:
-        if t1.is_param:  # type: ignore[attr-defined]
-            n1 = t1.name  # type: ignore[attr-defined]
-            for i in range(len(rho) - 1, -1, -1):
-                if rho[i][0] == n1:
-                    return rho[i][1] == t2.name  # type: ignore[attr-defined]
+        n1, n2 = t1.name, t2.name  # type: ignore[attr-defined]
+        if rho:
+            # Both occurrences must refer to the same pair of binders: the innermost binder
+            # of each name, on each side (one-to-one, S6).
+            i1 = _binder_index(rho, 0, n1)
+            i2 = _binder_index(rho, 1, n2)
+            if i1 >= 0 or i2 >= 0:
+                return i1 == i2
+        if t1.is_param and not open_:  # type: ignore[attr-defined]
             return False
-        return t1.name == t2.name  # type: ignore[attr-defined]
+        return n1 == n2
     if k is App:
         a1, a2 = t1.args, t2.args  # type: ignore[attr-defined]
-        if len(a1) != len(a2) or not _alpha(t1.fn, t2.fn, rho):  # type: ignore[attr-defined]
+        if len(a1) != len(a2) or not _alpha(t1.fn, t2.fn, rho, open_):  # type: ignore[attr-defined]
             return False
-        return all(_alpha(x, y, rho) for x, y in zip(a1, a2))
+        return all(_alpha(x, y, rho, open_) for x, y in zip(a1, a2))
     if k is Decl:
-        if not _alpha(t1.type, t2.type, rho):  # type: ignore[attr-defined]
+        if not _alpha(t1.type, t2.type, rho, open_):  # type: ignore[attr-defined]
             return False
         rho.append((t1.name, t2.name))  # type: ignore[attr-defined]
         return True
@@ -457,7 +521,7 @@ def _alpha(t1: Term, t2: Term, rho: list[tuple[str, str]]) -> bool:
         if len(xs) != len(ys):
             return False
         depth = len(rho)
-        ok = all(_alpha(x, y, rho) for x, y in zip(xs, ys)) and _alpha(o1, o2, rho)
+        ok = all(_alpha(x, y, rho, open_) for x, y in zip(xs, ys)) and _alpha(o1, o2, rho, open_)
         del rho[depth:]
         return ok
     return False
@@ -467,11 +531,12 @@ def match(pattern: Term, concrete: Term, unifier: dict[str, Term]) -> bool:
     """One-way unification (SPEC §2.6), extending `unifier` in place.
 
     On failure `unifier` may hold partial bindings; callers pass a fresh dict per attempt.
-    Deliberate difference (soundness): a parameter declared by an arrow of the pattern is
+    Deliberate difference (soundness, S6): a parameter declared by an arrow of the pattern is
     bound there, not a pattern variable; it matches only the corresponding binder of the
-    concrete arrow, and no pattern variable may take a value that mentions a binder of the
-    concrete side. The original lets `[('p : prop) -> 'p]` match `em`'s type, which makes
-    `em` a proof of "every proposition holds" (docs/kernel.md).
+    concrete arrow (one-to-one, whatever the names), and no pattern variable may take a value
+    that mentions a binder of the concrete side. The original lets `[('p : prop) -> 'p]`
+    match `em`'s type, which makes `em` a proof of "every proposition holds"
+    (docs/kernel.md). A pattern variable met twice takes one value up to binder names.
     """
     return _match(pattern, concrete, unifier, ())
 
@@ -484,9 +549,12 @@ def _match(
         if pattern.is_param:  # type: ignore[attr-defined]
             name = pattern.name  # type: ignore[attr-defined]
             if bound:
-                for p_name, c_name in reversed(bound):
-                    if p_name == name:
-                        return type(concrete) is Atom and concrete.name == c_name  # type: ignore[attr-defined]
+                i = _binder_index(bound, 0, name)  # type: ignore[arg-type]
+                if i >= 0:
+                    return (
+                        type(concrete) is Atom
+                        and _binder_index(bound, 1, concrete.name) == i  # type: ignore[arg-type, attr-defined]
+                    )
                 if not term_info(concrete)[0].isdisjoint(c for _, c in bound):
                     if free_params(concrete) & {c for _, c in bound}:
                         return False  # the value would mention a binder of the concrete side
@@ -494,7 +562,7 @@ def _match(
             if value is None:
                 unifier[name] = concrete
                 return True
-            return value == concrete
+            return same_term(value, concrete)
         if type(concrete) is Atom:
             if bound and concrete.is_param:  # type: ignore[attr-defined]
                 return False  # a constant never matches a bound parameter
@@ -531,7 +599,7 @@ def _match(
             elif not _match(p, c, unifier, bound):
                 return False
         return _match(pattern.output, concrete.output, unifier, bound)  # type: ignore[attr-defined]
-    return _alpha(pattern, concrete, list(bound))
+    return _alpha(pattern, concrete, list(bound), False)
 
 
 def term_info(t: Term) -> tuple[frozenset[str], bool]:
