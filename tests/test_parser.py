@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 
-from telos.peano.errors import ParseError
+from telos.peano.errors import MAX_NESTING, ParseError
 from telos.peano.parser import parse_file, parse_term, parse_term_exact
 from telos.peano.syntax import (
     ApplyStep,
@@ -381,5 +382,55 @@ def test_malformed_goal_strings_raise_located_parse_errors():
 
 
 def test_absurdly_deep_nesting_is_a_parse_error_not_a_crash():
-    with pytest.raises(ParseError, match="nested too deeply"):
+    with pytest.raises(ParseError, match=f"term nested deeper than {MAX_NESTING} levels"):
         parse_term("(f " * 5000 + "x" + ")" * 5000)
+
+
+@pytest.mark.parametrize(
+    "opener, inner, closer",
+    [("(s ", "z", ")"), ("[nat -> ", "nat", "]"), ("(lambda (x : nat) ", "x", ")")],
+    ids=["application", "arrow", "lambda"],
+)
+def test_terms_nest_up_to_the_limit_and_one_level_more_is_located_at_its_bracket(
+    opener: str, inner: str, closer: str
+):
+    deepest = opener * MAX_NESTING + inner + closer * MAX_NESTING
+    assert parse_term_exact(deepest) is not None
+
+    too_deep = opener * (MAX_NESTING + 1) + inner + closer * (MAX_NESTING + 1)
+    with pytest.raises(ParseError, match=f"term nested deeper than {MAX_NESTING} levels") as e:
+        parse_term_exact(too_deep, "f.p")
+    assert e.value.located() == (
+        f"f.p:1:{len(opener) * MAX_NESTING + 1}: term nested deeper than {MAX_NESTING} levels"
+    )
+
+
+def test_blocks_nest_up_to_the_limit_and_one_level_more_is_located_at_its_brace():
+    def proof(depth: int) -> str:  # a theorem whose body is `depth` blocks deep
+        return (
+            "theorem t : (= z z) {\n"
+            + "goal (= z z) {\n" * (depth - 1)
+            + "show (= z z) by eq_refl.\n"
+            + "}\n" * depth
+        )
+
+    (block,) = parse_file(proof(MAX_NESTING))
+    assert isinstance(block, ProofBlock)
+
+    with pytest.raises(ParseError) as e:
+        parse_file(proof(MAX_NESTING + 1), "f.p")
+    line = MAX_NESTING + 1  # the line of the brace that opens one block too many
+    assert e.value.located() == (
+        f"f.p:{line}:14: block nested deeper than {MAX_NESTING} levels"
+    )
+
+
+def test_unquoted_binders_of_a_long_arrow_are_quoted_in_linear_time():
+    # Quoting renames every later input: done one input at a time, 20,000 inputs took minutes.
+    n = 20_000
+    text = "[" + "".join(f"(x{i} : nat) -> " for i in range(n)) + "(= x0 x19999)]"
+    start = time.perf_counter()
+    arrow = parse_term_exact(text)
+    assert time.perf_counter() - start < 5
+    assert arrow.inputs[-1] == Decl("'x19999", Atom("nat"))
+    assert arrow.output == App(Atom("="), (Atom("'x0"), Atom("'x19999")))

@@ -12,7 +12,8 @@ The public surface, all of it:
   `elaborate`, `conjecture_statement`, `state_text`;
 - proof text: `ProofTree`, `proof_lines`, `theorem_text`;
 - errors: `PeanoError` and its subclasses `ParseError`, `TypeCheckError`, `ProofError`,
-  `SourceError`.
+  `SourceError`, `DepthError` (a term nested deeper than the checker follows, S8); the
+  guard `bounded_recursion` that turns a RecursionError into a DepthError.
 
 This package imports nothing else of telos.
 """
@@ -23,7 +24,14 @@ from pathlib import Path
 
 from .checker import BlockResult, check_items, load_context, require_closed
 from .derivation import Definition, Derivation
-from .errors import ParseError, PeanoError, ProofError, TypeCheckError
+from .errors import (
+    DepthError,
+    ParseError,
+    PeanoError,
+    ProofError,
+    TypeCheckError,
+    bounded_recursion,
+)
 from .parser import parse_file, parse_term, parse_term_exact
 from .prooftext import ProofTree, ProofTreeError, proof_lines, theorem_text
 from .source import SourceError, load_file, load_items
@@ -45,6 +53,7 @@ __all__ = [
     "BlockResult",
     "Decl",
     "Definition",
+    "DepthError",
     "Derivation",
     "Intro",
     "Lambda",
@@ -61,6 +70,7 @@ __all__ = [
     "Term",
     "TypeCheckError",
     "UseArrow",
+    "bounded_recursion",
     "check_path",
     "check_statement",
     "check_text",
@@ -81,18 +91,21 @@ __all__ = [
 
 def load_theory_text(text: str, file: str | None = None) -> Derivation:
     """The derivation of a theory's text: declarations, annotations, passing statements."""
-    return load_context(load_items(text, file))
+    with bounded_recursion(file=file):
+        return load_context(load_items(text, file))
 
 
 def check_text(text: str, file: str | None = None, prelude: str | None = None) -> list[BlockResult]:
     """Check every block of `text` (after the items of `prelude`, e.g. a theory's text)."""
-    items = load_items(prelude) if prelude is not None else []
-    return check_items(items + load_items(text, file))
+    with bounded_recursion(file=file):
+        items = load_items(prelude) if prelude is not None else []
+        return check_items(items + load_items(text, file))
 
 
 def check_path(path: str | Path, prelude: str | None = None) -> list[BlockResult]:
-    items = load_items(prelude) if prelude is not None else []
-    return check_items(items + load_file(path))
+    with bounded_recursion(file=str(path)):
+        items = load_items(prelude) if prelude is not None else []
+        return check_items(items + load_file(path))
 
 
 def new_proof_state(
@@ -104,10 +117,12 @@ def new_proof_state(
     """A proof state for `goal` in `theory` (its text, or a derivation loaded once and reused).
 
     The goal is walked into subterm objects named `goal` (SPEC §4.1); a goal given as text is
-    parsed with the `term` rule. Raises ParseError / TypeCheckError on bad input.
+    parsed with the `term` rule. Raises ParseError / TypeCheckError on bad input, DepthError
+    on a goal nested deeper than the checker follows.
     """
     d = load_theory_text(theory) if isinstance(theory, str) else theory.copy()
     goal_term = parse_term(goal) if isinstance(goal, str) else goal
-    require_closed(d, goal_term)  # as for a block's statement: no undeclared constant
-    d._walk(goal_term, d.fresh("goal"), True)
-    return ProofState(d, goal_term, tuple(premises), cache_actions=cache_actions)
+    with bounded_recursion(goal_term.pos):
+        require_closed(d, goal_term)  # as for a block's statement: no undeclared constant
+        d._walk(goal_term, d.fresh("goal"), True)
+        return ProofState(d, goal_term, tuple(premises), cache_actions=cache_actions)

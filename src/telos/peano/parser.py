@@ -17,6 +17,12 @@ Binder renaming (SPEC §1.4): a declaration in an arrow or a lambda whose name l
 renamed `'name`, and so are the occurrences of `name` in the later inputs and the output (body),
 with the shadowing rules of substitution (§2.3); the declaration's own type is left alone.
 Every term records the `(line, column)` of its first character.
+
+Nesting is bounded (S8): a term may nest at most MAX_NESTING applications, lambdas and arrows
+(an arrow input's parenthesised declaration counts as a level too, the parser trying an
+application there first), and a proof at most MAX_NESTING `have`/`goal` blocks; deeper input
+is a ParseError at the bracket that opens the level too many. The parse runs under
+`bounded_recursion`, which gives it the stack these nestings need.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import ParseError
+from .errors import MAX_NESTING, ParseError, bounded_recursion
 from .syntax import (
     Action,
     ApplyStep,
@@ -82,7 +88,8 @@ def parse_file(text: str, file: str | None = None) -> list[Item]:
 def parse_term(text: str) -> Term:
     """The `term` rule applied to a prefix of `text` (SPEC §1.2, notes): goal strings.
 
-    Leading whitespace is rejected; whatever follows the first complete term is ignored.
+    Leading whitespace is rejected; whatever follows the first complete term is ignored, so
+    a goal from outside should be checked with `parse_term_exact` (or `check_statement`).
     """
     p = _Parser(text, None)
     return p.run(p.term_prefix)
@@ -98,30 +105,36 @@ def parse_term_exact(text: str, file: str | None = None) -> Term:
 # Binder renaming (SPEC §1.4)
 
 
-def _rename(t: Term, old: str, new: str) -> Term:
-    """`t[old := Atom(new)]` with the rules of `terms.subst` (§2.3), keeping source positions."""
+def _rename(t: Term, names: dict[str, str]) -> Term:
+    """`t` with each free `old` of `names` replaced by `Atom(names[old])`, with the rules of
+    `terms.subst` (§2.3), keeping source positions. The new names are quoted and the old ones
+    are not, so renaming them all at once is renaming them one after the other."""
     k = type(t)
     if k is Atom:
-        return Atom(new, t.pos) if t.name == old else t  # type: ignore[attr-defined]
+        new = names.get(t.name)  # type: ignore[attr-defined]
+        return t if new is None else Atom(new, t.pos)
     if k is App:
-        fn = _rename(t.fn, old, new)  # type: ignore[attr-defined]
-        args = tuple(_rename(a, old, new) for a in t.args)  # type: ignore[attr-defined]
+        fn = _rename(t.fn, names)  # type: ignore[attr-defined]
+        args = tuple(_rename(a, names) for a in t.args)  # type: ignore[attr-defined]
         if fn is t.fn and all(x is y for x, y in zip(args, t.args)):  # type: ignore[attr-defined]
             return t
         return App(fn, args, t.pos)
     if k is Arrow or k is Lambda:
         parts = t.inputs if k is Arrow else t.params  # type: ignore[attr-defined]
         last = t.output if k is Arrow else t.body  # type: ignore[attr-defined]
-        if any(type(d) is Decl and d.name == old for d in parts):
-            return t  # shadowed
-        new_parts = tuple(_rename(d, old, new) for d in parts)
-        new_last = _rename(last, old, new)
+        shadowed = [d.name for d in parts if type(d) is Decl and d.name in names]
+        if shadowed:  # a binder of `old` hides it from the whole arrow or lambda
+            names = {old: new for old, new in names.items() if old not in shadowed}
+            if not names:
+                return t
+        new_parts = tuple(_rename(d, names) for d in parts)
+        new_last = _rename(last, names)
         if new_last is last and all(x is y for x, y in zip(new_parts, parts)):
             return t
         return k(new_parts, new_last, t.pos)  # type: ignore[arg-type]
     if k is Decl:
-        ty = _rename(t.type, old, new)  # type: ignore[attr-defined]
-        name = new if t.name == old else t.name  # type: ignore[attr-defined]
+        ty = _rename(t.type, names)  # type: ignore[attr-defined]
+        name = names.get(t.name, t.name)  # type: ignore[attr-defined]
         if ty is t.type and name == t.name:  # type: ignore[attr-defined]
             return t
         return Decl(name, ty, t.pos)
@@ -129,16 +142,20 @@ def _rename(t: Term, old: str, new: str) -> Term:
 
 
 def _bind(parts: list[Term], last: Term) -> tuple[tuple[Term, ...], Term]:
-    """Quote the unquoted declarations of `parts`, renaming their uses in later parts and `last`."""
+    """Quote the unquoted declarations of `parts`, renaming their uses in later parts and `last`.
+
+    One pass (linear, S8): each part is renamed by the declarations before it, then its own
+    name, if a declaration's, joins the renaming; the declaration's own type is left alone.
+    """
+    names: dict[str, str] = {}
     for j, d in enumerate(parts):
+        if names:
+            d = _rename(d, names)
         if type(d) is Decl and not d.name.startswith("'"):  # type: ignore[attr-defined]
-            old = d.name  # type: ignore[attr-defined]
-            new = "'" + old
-            parts[j] = Decl(new, d.type, d.pos)  # type: ignore[attr-defined]
-            for k in range(j + 1, len(parts)):
-                parts[k] = _rename(parts[k], old, new)
-            last = _rename(last, old, new)
-    return tuple(parts), last
+            names[d.name] = "'" + d.name  # type: ignore[attr-defined]
+            d = Decl("'" + d.name, d.type, d.pos)  # type: ignore[attr-defined]
+        parts[j] = d
+    return tuple(parts), (_rename(last, names) if names else last)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,14 +175,16 @@ class _Parser:
         self.lit_at = -1  # furthest failed literal token, and those literals
         self.lit_expected: list[str] = []
         self._line_starts: list[int] | None = None
+        self.depth = 0  # terms (applications, lambdas, arrows) open at the index
+        self.block_depth = 0  # `{ … }` blocks open at the index
 
     # -- entry points --------------------------------------------------------------------------
 
     def run(self, rule: Callable[[], _T]) -> _T:
-        try:
+        # The nesting limits keep the recursion within the guard's room; the guard is there so
+        # that nothing but a located error can come out even if they did not.
+        with bounded_recursion(self.pos(self.i), self.file):
             return rule()
-        except RecursionError:  # the index is left where the nesting got too deep
-            raise ParseError("terms nested too deeply", self.pos(self.i), self.file) from None
 
     def whole_file(self) -> list[Item]:
         self.skip()
@@ -268,6 +287,18 @@ class _Parser:
             return True
         return False
 
+    def deeper(self, start: int, what: str) -> None:
+        """Enter one more level of a term (or block) opened at `start`, within MAX_NESTING."""
+        if what == "block":
+            self.block_depth += 1
+            depth = self.block_depth
+        else:
+            self.depth += 1
+            depth = self.depth
+        if depth > MAX_NESTING:
+            message = f"{what} nested deeper than {MAX_NESTING} levels"
+            raise ParseError(message, self.pos(start), self.file)
+
     def back(self, start: int, rule: str) -> None:
         """Fail the named `rule` begun at `start`: restore the index and record the failure."""
         self.i = start
@@ -297,25 +328,33 @@ class _Parser:
         start = self.i
         if not self.kw("("):
             return self.fail(start, "application")
+        self.deeper(start, "term")
         fn = self.term()
         if fn is not None:
             args = []
             while (a := self.term()) is not None:
                 args.append(a)
             if args and self.lit(")"):
+                self.depth -= 1
                 return App(fn, tuple(args), self.pos(start))
+        self.depth -= 1
         return self.back(start, "application")
 
     def lambda_(self) -> Lambda | None:
         """lambda = "(" "lambda" "(" declaration { "," declaration } ")" term ")" """
         start = self.i
-        if self.kw("(") and self.kw("lambda") and self.lit("("):
+        if not self.kw("("):
+            return self.back(start, "lambda")
+        self.deeper(start, "term")
+        if self.kw("lambda") and self.lit("("):
             params = self.separated(self.declaration)
             if params and self.lit(")"):
                 body = self.term()
                 if body is not None and self.lit(")"):
+                    self.depth -= 1
                     ps, body = _bind(params, body)
                     return Lambda(ps, body, self.pos(start))  # type: ignore[arg-type]
+        self.depth -= 1
         return self.back(start, "lambda")
 
     def arrow(self) -> Arrow | None:
@@ -323,6 +362,7 @@ class _Parser:
         start = self.i
         if not self.kw("["):
             return self.fail(start, "arrow")
+        self.deeper(start, "term")
         inputs: list[Term] = []
         while (inp := self.arrow_input()) is not None:
             after = self.i
@@ -332,6 +372,7 @@ class _Parser:
         # The output `type` starts where the last `arrow_input` was tried, and arrow_input tries
         # `type` first: its result, unless a declaration, is the output (no re-parse, which
         # would be exponential in the nesting of arrows in output position).
+        self.depth -= 1
         if inputs and inp is not None and type(inp) is not Decl:
             self.i = after
             if self.lit("]"):
@@ -505,11 +546,14 @@ class _Parser:
 
     def block(self) -> tuple[Action, ...] | None:
         """The `"{" { action } "}"` of a proof, goal or have block."""
+        start = self.i
         if not self.lit("{"):
             return None
+        self.deeper(start, "block")
         actions = []
         while (a := self.action()) is not None:
             actions.append(a)
+        self.block_depth -= 1
         return tuple(actions) if self.lit("}") else None
 
     def action(self) -> Action | None:

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from .derivation import Derivation
-from .errors import TypeCheckError
+from .errors import TypeCheckError, bounded_recursion
 from .language import EQ, PROP, TYPE, is_numeric_atom
 from .parser import parse_term_exact
 from .state import ProofState
@@ -25,14 +25,15 @@ from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Term, free_params
 def check_statement(d: Derivation, text: str, file: str | None = None) -> Term:
     """Parse `text` as one statement and check it strictly; return the term.
 
-    Raises ParseError (not one term) or TypeCheckError (located at the offending atom or
-    application, column counted in `text`).
+    Raises ParseError (not one term, or nested deeper than MAX_NESTING), TypeCheckError
+    (located at the offending atom or application, column counted in `text`) or DepthError.
     """
     term = parse_term_exact(text, file)
     try:
-        t = _wf(d, term, {})
-        if t != PROP:
-            raise TypeCheckError(f"{term} is not a proposition (its type is {t})", term.pos)
+        with bounded_recursion(term.pos, file):
+            t = _wf(d, term, {})
+            if t != PROP:
+                raise TypeCheckError(f"{term} is not a proposition (its type is {t})", term.pos)
     except TypeCheckError as e:
         raise TypeCheckError(e.message, e.pos, file) from None
     return term
