@@ -34,8 +34,17 @@ from pathlib import Path
 import pytest
 from cli_util import run_telos
 
-from telos.peano import ProofState, ProofTree, TypeCheckError, check_text
+from telos.peano import (
+    ParseError,
+    ProofState,
+    ProofTree,
+    TypeCheckError,
+    check_text,
+    parse_file,
+    parse_term_exact,
+)
 from telos.peano.state import Action
+from telos.peano.terms import alpha_equivalent
 from telos.search import (
     STRATEGIES,
     Evaluation,
@@ -99,6 +108,13 @@ def problem(theory_name: str, goal: str, name: str = "goal") -> Problem:
     return Problem(t.text, t.premises, goal, name)
 
 
+def states_the_goal(result: SearchResult) -> bool:
+    """The reported theorem's statement is the goal asked, up to the names of its binders."""
+    assert result.proof is not None
+    (block,) = parse_file(result.proof)
+    return alpha_equivalent(block.statement, parse_term_exact(result.problem.goal))
+
+
 def checks(result: SearchResult, theory_name: str) -> bool:
     """The kernel's checker accepts the reported proof text after the theory's own text."""
     assert result.proof is not None
@@ -158,6 +174,7 @@ def test_strategy_proves_easy_goal_and_proof_checks(search: str, theory_name: st
     assert result.strategy == search and result.problem.goal == goal
     assert result.proof is not None and result.proof.startswith("theorem goal : ")
     assert checks(result, theory_name)
+    assert states_the_goal(result)
     assert result.tree is not None
     assert result.log_prob is not None and result.log_prob <= 0.0
 
@@ -176,6 +193,56 @@ def test_strategy_fails_cleanly_on_false_goal_within_budget(search: str, theory_
 def test_unknown_strategy_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="unknown search 'dfs'"):
         prove(problem("nat-add", "(= z z)"), UniformPolicy(), "dfs", budget=10)
+
+
+# -- goals that are not exactly one well-formed statement ------------------------------------
+
+NOT_ONE_STATEMENT = {
+    "trailing-text": ("(= z z) this is not part of the goal", ParseError, (1, 9)),
+    "two-statements": ("(= z z) (= z z)", ParseError, (1, 9)),
+    "unbalanced": ("(= z z", ParseError, (1, 7)),
+    "empty": ("", ParseError, (1, 1)),
+    "unbound-parameter": ("[('a : nat) -> (= 'a 'b)]", TypeCheckError, (1, 22)),
+    "not-a-proposition": ("(s z)", TypeCheckError, (1, 1)),
+    "undeclared-atom": ("(= q z)", TypeCheckError, (1, 4)),
+    "nested-400-deep": ("(= " + "(s " * 400 + "z" + ")" * 400 + " z)", ParseError, (1, 769)),
+}
+
+
+@pytest.mark.parametrize("goal, error, pos", NOT_ONE_STATEMENT.values(),
+                         ids=NOT_ONE_STATEMENT.keys())
+def test_prove_refuses_a_goal_that_is_not_one_statement_before_searching(
+    goal: str, error: type, pos: tuple[int, int]
+) -> None:
+    policy = CountingPolicy()
+    with pytest.raises(error) as info:
+        prove(problem("nat-add", goal, name="g"), policy, "mcts", budget=50)
+    assert info.value.pos == pos and info.value.file == "g"  # the problem's name
+    assert policy.calls == 0
+
+
+def test_prove_many_refuses_every_problem_when_one_goal_is_not_a_statement() -> None:
+    policy = CountingPolicy()
+    problems = [problem("nat-add", "(= z z)", "fine"), problem("nat-add", "(= z z) extra", "bad")]
+    with pytest.raises(ParseError, match="extra") as info:
+        prove_many(problems, policy, "mcts", budget=50)
+    assert info.value.located() == 'bad:1:9: unexpected text after the term: found "extra"'
+    assert policy.calls == 0
+
+
+@pytest.mark.parametrize("name", ["a b", "'x", "", "nat_ind"])
+def test_prove_refuses_a_problem_name_that_cannot_name_its_theorem(name: str) -> None:
+    with pytest.raises(ValueError, match="problem name"):
+        prove(problem("nat-add", "(= z z)", name), UniformPolicy(), "mcts", budget=10)
+
+
+def test_whitespace_and_comments_around_a_goal_are_not_part_of_it() -> None:
+    goal = "  /* asked */ [('n : nat) -> (= (+ 'n z) 'n)]\n"
+    result = prove(problem("nat-add", goal), UniformPolicy(), "mcts", budget=BUDGET)
+    assert result.success
+    assert result.proof is not None
+    assert result.proof.startswith("theorem goal : [('n : nat) -> (= (+ 'n z) 'n)] {")
+    assert states_the_goal(result) and checks(result, "nat-add")
 
 
 def test_golden_shallow_goals_are_proven_by_mcts_and_check() -> None:

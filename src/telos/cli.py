@@ -6,6 +6,9 @@
 Exit status: 0 when every requested block verifies (or the goal is proven), 1 when some block
 fails (or no proof is found within the budget), 2 when the input cannot be used at all (one
 located message on stderr). Never a traceback for bad input.
+
+A GOAL may have whitespace around it; anything else that is not exactly one well-formed
+statement (trailing text, a second term, nesting deeper than the parser's limit) is unusable.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from collections.abc import Sequence
 
 from telos.peano import (
     PeanoError,
+    bounded_recursion,
     check_items,
     check_statement,
     load_file,
     load_items,
     load_theory_text,
 )
+from telos.peano.errors import one_line
 from telos.search.strategies import STRATEGIES
 from telos.theories import THEORY_NAMES, UnknownTheoryError, load_theory
 
@@ -68,7 +73,7 @@ def _positive(text: str) -> int:
 
 
 def _unusable(message: str) -> int:
-    print(f"telos: error: {message}", file=sys.stderr)
+    print(f"telos: error: {one_line(message)}", file=sys.stderr)
     return EXIT_UNUSABLE
 
 
@@ -79,13 +84,14 @@ def cmd_check(file: str, lemmas: Sequence[str], theory: str | None) -> int:
             t = load_theory(theory)
             prelude = load_items(t.text, str(t.path))
         items = load_file(file)
+        with bounded_recursion(file=file):
+            results = check_items(prelude + items)
+            # Only the blocks of the file itself are reported (the theory's own come first).
+            results = results[len(check_items(prelude)) :] if prelude else results
     except UnknownTheoryError as e:
         return _unusable(str(e).strip("'\""))
     except PeanoError as e:
         return _unusable(e.located())
-    results = check_items(prelude + items)
-    # Only the blocks of the file itself are reported (the theory's own come first).
-    results = results[len(check_items(prelude)) :] if prelude else results
     if lemmas:
         first: dict[str, object] = {}
         for r in results:
@@ -111,6 +117,7 @@ def cmd_prove(
 
     try:
         theory = load_theory(theory_name)
+        # Checked here, against the text as given, so that a position names its column.
         check_statement(load_theory_text(theory.text), goal, file="GOAL")
     except UnknownTheoryError as e:
         return _unusable(str(e).strip("'\""))
@@ -124,14 +131,17 @@ def cmd_prove(
             policy = ModelPolicy(load_checkpoint(model))
         except CheckpointError as e:
             return _unusable(str(e))
-    problem = Problem(theory.text, theory.premises, goal, name="goal")
+    problem = Problem(theory.text, theory.premises, goal.strip(), name="goal")
     # The bar appears only when the search runs over a second (tqdm's `delay`).
     with tqdm(total=budget, desc="expansions", unit="node", delay=1.0, file=sys.stderr,
               leave=False) as bar:
         def on_step(expansions: int, finished: int) -> None:
             bar.update(min(expansions, budget) - bar.n)
 
-        result = prove(problem, policy, search, budget, seed, on_step=on_step)
+        try:
+            result = prove(problem, policy, search, budget, seed, on_step=on_step)
+        except PeanoError as e:  # e.g. a state too deep to print for the policy
+            return _unusable(e.located())
     if result.success:
         print(result.proof, end="")
         return EXIT_OK

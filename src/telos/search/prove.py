@@ -1,9 +1,10 @@
 """Proving goals: run a strategy against a policy and return a checked result.
 
 `prove` runs one search; `prove_many` interleaves many searches so that every policy call
-evaluates the pending states of all of them at once. A proof is reported only after the
-kernel's checker has accepted its text; a proof the checker rejects is a bug, logged and never
-counted.
+evaluates the pending states of all of them at once. A goal must be exactly one well-formed
+statement (`check_statement`), else no search starts. A proof is reported only after the
+kernel's checker has accepted its text and the statement it proves is the goal asked (up to
+α-equivalence); a proof the checker rejects is a bug, logged and never counted.
 """
 
 from __future__ import annotations
@@ -11,25 +12,37 @@ from __future__ import annotations
 import logging
 import math
 import random
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from telos.peano import (
     Derivation,
+    PeanoError,
     ProofTree,
+    Term,
+    check_statement,
     check_text,
     load_theory_text,
     new_proof_state,
+    parse_file,
     state_text,
     theorem_text,
 )
+from telos.peano.errors import DepthError, bounded_recursion
+from telos.peano.syntax import ProofBlock
+from telos.peano.terms import alpha_equivalent
 
 from .policy import Policy, check_evaluations
 from .strategies import STRATEGIES, Strategy
 from .tree import AND, PROVED, Node, SearchTree
 
 log = logging.getLogger(__name__)
+
+# A problem's name becomes the name of its theorem block: one atom of the language, not a
+# parameter (SPEC §1.1).
+_NAME = re.compile(r"[0-9a-zA-Z_\-+/*=!$^><][0-9a-zA-Z'_\-+/*=!$^><]*")
 
 
 @dataclass(frozen=True)
@@ -84,12 +97,13 @@ class SearchResult:
 class _Search:
     """One search in progress: its tree, its strategy generator and its pending request."""
 
-    def __init__(self, problem: Problem, derivation: Derivation, strategy: str, budget: int,
-                 seed: int, options: dict):
+    def __init__(self, problem: Problem, derivation: Derivation, goal: Term, strategy: str,
+                 budget: int, seed: int, options: dict):
         self.problem = problem
+        self.goal = goal  # the checked statement of `problem.goal`
         self.strategy_name = strategy
         self.rng = random.Random(seed)
-        state = new_proof_state(derivation, problem.premises, problem.goal)
+        state = new_proof_state(derivation, problem.premises, goal)
         self.tree = SearchTree(state)
         self.budget = budget
         self.generator: Strategy = STRATEGIES[strategy](self.tree, budget, self.rng, **options)
@@ -100,8 +114,13 @@ class _Search:
 
     def advance(self) -> None:
         try:
-            self.pending = next(self.generator)
+            with bounded_recursion():
+                self.pending = next(self.generator)
         except StopIteration:
+            self.pending = None
+            self.done = True
+        except DepthError as e:  # a state too deep to expand ends this search, unproven
+            log.warning("search for %s stopped: %s", self.problem.name, e.message)
             self.pending = None
             self.done = True
 
@@ -118,13 +137,12 @@ class _Search:
             log_prob = sum(
                 math.log(n.priors[i]) if n.priors[i] > 0 else -math.inf for n, i in steps
             )
-            text = theorem_text(self.problem.name, tree.root.state, proof_tree)
-            verdicts = check_text(text, prelude=self.problem.theory)
-            if verdicts and all(v.ok for v in verdicts):
+            text, rejected = self._checked_text(proof_tree)
+            if rejected is None:
                 proof, success = text, True
             else:  # a bug in search or kernel: never count it
                 log.error("the checker rejects a proof found by search:\n%s\n%s", text,
-                          "\n".join(v.line() for v in verdicts))
+                          rejected)
                 proof_tree = log_prob = None
         nodes = [
             NodeRecord(
@@ -139,6 +157,38 @@ class _Search:
         ]
         return SearchResult(self.problem, self.strategy_name, success, proof, proof_tree,
                             log_prob, tree.expansions, wall, nodes, tree)
+
+
+    def _checked_text(self, proof_tree: ProofTree) -> tuple[str | None, str | None]:
+        """The theorem text of the solution, and None or why it does not count: the checker
+        must accept it, and its statement must be the goal asked."""
+        name = self.problem.name
+        try:
+            with bounded_recursion():
+                text = theorem_text(name, self.tree.root.state, proof_tree)
+                verdicts = check_text(text, prelude=self.problem.theory)
+                if not verdicts or not all(v.ok for v in verdicts):
+                    return text, "\n".join(v.line() for v in verdicts) or "no block checked"
+                blocks = [b for b in parse_file(text) if isinstance(b, ProofBlock)]
+                if len(blocks) != 1 or not alpha_equivalent(blocks[0].statement, self.goal):
+                    return text, f"the theorem does not state the goal {self.goal}"
+        except (PeanoError, ValueError) as e:  # ProofTreeError is a ValueError
+            return None, str(e)
+        return text, None
+
+
+def _goal(problem: Problem, derivation: Derivation) -> Term:
+    """The statement of `problem.goal`, checked strictly; raises ValueError for a name that
+    cannot name a theorem and the kernel's ParseError / TypeCheckError (located, `file`
+    being the problem's name) for a goal that is not exactly one well-formed statement."""
+    name = problem.name
+    if not isinstance(name, str) or _NAME.fullmatch(name) is None:
+        raise ValueError(f"problem name {name!r} is not an atom that can name a theorem")
+    if derivation.lookup(name) is not None:
+        raise ValueError(f"problem name {name!r} is already declared by the theory")
+    if not isinstance(problem.goal, str):
+        raise ValueError(f"the goal of {name} is not text: {problem.goal!r}")
+    return check_statement(derivation, problem.goal, file=name)
 
 
 def _proof_tree(node: Node, solution: dict[int, int]) -> ProofTree:
@@ -165,18 +215,31 @@ def prove_many(
 ) -> list[SearchResult]:
     """Run one search per problem, interleaved: each round, one policy call evaluates the
     pending states of every unfinished search. `on_step(expansions, finished)` reports
-    progress after every round. Results come back in the order of `problems`."""
+    progress after every round. Results come back in the order of `problems`.
+
+    Every goal is checked before any search starts: a goal that is not exactly one
+    well-formed statement raises (see `_goal`), and so does a theory text that does not load.
+    """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown search {strategy!r} (known: {', '.join(STRATEGIES)})")
     derivations: dict[str, Derivation] = {}
-    searches = []
-    for k, problem in enumerate(problems):
+    goals = []
+    for problem in problems:
         if problem.theory not in derivations:
             derivations[problem.theory] = load_theory_text(problem.theory)
-        searches.append(
-            _Search(problem, derivations[problem.theory], strategy, budget, seed + k,
-                    options or {})
-        )
+        goals.append(_goal(problem, derivations[problem.theory]))
+    searches = [
+        _Search(problem, derivations[problem.theory], goal, strategy, budget, seed + k,
+                options or {})
+        for k, (problem, goal) in enumerate(zip(problems, goals))
+    ]
+    with bounded_recursion():  # policies print states: deep terms need the guard's room
+        _run(searches, policy, on_step)
+    return [s.result() for s in searches]
+
+
+def _run(searches: list[_Search], policy: Policy,
+         on_step: Callable[[int, int], None] | None) -> None:
     while True:
         active = [s for s in searches if not s.done]
         if not active:
@@ -195,7 +258,6 @@ def prove_many(
             s.advance()
         if on_step is not None:
             on_step(sum(s.tree.expansions for s in searches), sum(s.done for s in searches))
-    return [s.result() for s in searches]
 
 
 def prove(
