@@ -161,7 +161,7 @@ UNUSABLE = {
     "terms_nested_too_deeply": Unusable(
         {"f.p": "theorem t : " + "(s " * 5000 + "z" + ")" * 5000 + " {\n}\n"},
         ["{dir}/f.p"],
-        ["{dir}/f.p:1:", "nested too deeply"],
+        ["{dir}/f.p:1:781:", "term nested deeper than 256 levels"],  # the 257th `(`
     ),
     "no_file_argument": Unusable({}, [], ["required"], located=False),
     "unknown_option": Unusable(
