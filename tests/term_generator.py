@@ -176,31 +176,49 @@ def _binder_names(t: Term) -> set[str]:
 NAT_BINDERS = ("'n", "'m", "'n_0", "'0", "'_0", "'a")
 
 
-def nat_expr(rng: random.Random, depth: int, bound: tuple[str, ...]) -> Term:
-    r = rng.random()
-    if depth <= 0 or r < 0.35:
+# Per theory: the sort its binders range over, its constants and its functions with arities.
+THEORY_TERMS = {
+    "nat-add": ("nat", ("z",), (("s", 1), ("+", 2))),
+    "nat-mul": ("nat", ("z",), (("s", 1), ("+", 2), ("*", 2))),
+    "groups": ("G", ("id",), (("inv", 1), ("op", 2))),
+    "propositional-logic": ("prop", ("false",), (("not", 1), ("and", 2), ("or", 2), ("iff", 2))),
+}
+
+
+def theory_expr(rng: random.Random, theory: str, depth: int, bound: tuple[str, ...]) -> Term:
+    """A term of the theory's sort over the variables `bound`."""
+    _sort, constants, functions = THEORY_TERMS[theory]
+    if depth <= 0 or rng.random() < 0.35:
         if bound and rng.random() < 0.7:
             return Atom(rng.choice(bound))
-        return Atom("z")
-    if r < 0.7:
-        return App(Atom("s"), (nat_expr(rng, depth - 1, bound),))
-    return App(Atom("+"), (nat_expr(rng, depth - 1, bound), nat_expr(rng, depth - 1, bound)))
+        return Atom(rng.choice(constants))
+    fn, arity = rng.choice(functions)
+    return App(Atom(fn), tuple(theory_expr(rng, theory, depth - 1, bound) for _ in range(arity)))
 
 
-def nat_prop(rng: random.Random, depth: int, bound: tuple[str, ...] = ()) -> Term:
-    """A closed nat-add proposition whose binders shadow each other often."""
+def theory_prop(rng: random.Random, theory: str, depth: int, bound: tuple[str, ...] = ()) -> Term:
+    """A closed, well-typed proposition of the theory whose binders shadow each other often."""
+    sort = THEORY_TERMS[theory][0]
     if depth <= 0 or rng.random() < 0.35:
-        return App(Atom("="), (nat_expr(rng, 2, bound), nat_expr(rng, 2, bound)))
+        if sort == "prop":
+            return theory_expr(rng, theory, 2, bound)
+        return App(
+            Atom("="), (theory_expr(rng, theory, 2, bound), theory_expr(rng, theory, 2, bound))
+        )
     inputs: list[Term] = []
     scope = bound
     for _ in range(rng.randint(1, 3)):
         if rng.random() < 0.6:
             name = rng.choice(scope) if scope and rng.random() < 0.5 else rng.choice(NAT_BINDERS)
-            inputs.append(Decl(name, Atom("nat")))
+            inputs.append(Decl(name, Atom(sort)))
             scope = scope + (name,)
         else:
-            inputs.append(nat_prop(rng, depth - 1, scope))
-    return Arrow(tuple(inputs), nat_prop(rng, depth - 1, scope))
+            inputs.append(theory_prop(rng, theory, depth - 1, scope))
+    return Arrow(tuple(inputs), theory_prop(rng, theory, depth - 1, scope))
+
+
+def nat_prop(rng: random.Random, depth: int) -> Term:
+    return theory_prop(rng, "nat-add", depth)
 
 
 def higher_order_pattern(rng: random.Random, c: Term) -> Term:

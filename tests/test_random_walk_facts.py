@@ -19,6 +19,7 @@ from functools import cache
 import pytest
 from golden_util import golden_path, read_jsonl
 from models import Uninterpretable, counterexample
+from term_generator import THEORY_TERMS, theory_prop
 
 from telos.peano import (
     Arrow,
@@ -190,6 +191,21 @@ def test_walks_from_shadowing_goals_create_only_true_facts(theory):
     assert audit.uninterpretable < audit.facts
 
 
+@pytest.mark.parametrize("theory", list(THEORY_TERMS))
+def test_walks_from_generated_shadowing_goals_create_only_true_facts(theory):
+    """Random closed statements of the theory whose binders re-bind each other's names
+    (`term_generator.theory_prop`), most of them false."""
+    rng = random.Random(f"goals:{theory}")
+    goals = []
+    while len(goals) < 25:
+        goal = theory_prop(rng, theory, 3)
+        if type(goal) is Arrow:
+            goals.append((theory, str(goal)))
+    audit = run_walks(goals, 1, 8, 0)
+    assert not audit.false, "\n".join(audit.false[:5])
+    assert audit.walks == 25 and audit.facts > 100
+
+
 def test_walks_from_golden_goals_create_only_true_facts():
     goals = golden_goals()
     audit = run_walks(goals, 1, 8, 0)
@@ -212,3 +228,43 @@ def test_the_false_f2_statement_offers_no_closing_path():
         "[('n : nat) -> [(= 'n z) -> [('n : nat) -> (= 'n z)]] -> "
         "[(= (s 'n) z) -> [('n : nat) -> (= 'n z)]]]."
     ]
+
+
+def test_a_hypothesis_that_rebinds_a_name_has_two_variables():
+    """Forward use of an intro'd arrow whose later input re-declares `'n`: the second `'n` is
+    a new variable (S6), not forced to the first one's value, so the construction that closes
+    the goal is offered (the flat substitution of the original offered only `(= (+ z z) z)`)."""
+    state = new_proof_state(
+        _derivation("nat-add"),
+        load_theory("nat-add").premises,
+        "[[('n : nat) -> (= 'n z) -> ('n : nat) -> (= (+ 'n z) 'n)] -> (= z z) -> "
+        "(= (+ (s z) z) (s z))]",
+    )
+    state = state.execute("intro.")[0].execute("intro.")[0]
+    offered = [str(a) for a in state.execute(UseArrow("c", "x"))[0].actions()]
+    assert offered == [
+        "=> (= (+ z z) z).",
+        "=> (= (+ (s z) z) (s z)).",
+        "=> (= (+ (+ (s z) z) z) (+ (s z) z)).",
+    ]
+    closing = state.execute(UseArrow("c", "x"))[0].action("=> (= (+ (s z) z) (s z)).")
+    assert state.execute(UseArrow("c", "x"))[0].execute(closing) == []
+
+
+def test_applying_such_a_hypothesis_backwards_chooses_its_first_variable_freely():
+    """Backward use of the same hypothesis: the conclusion fixes the second `'n` only; the
+    first is chosen among the objects (`z`, whose premise `(= z z)` holds), which closes the
+    goal (the original took the first `'n` to be the second and asked for `(= (s z) z)`)."""
+    state = new_proof_state(
+        _derivation("nat-add"),
+        load_theory("nat-add").premises,
+        "[[('n : nat) -> (= 'n z) -> ('n : nat) -> (= (+ 'n z) 'n)] -> (= z z) -> "
+        "(= (+ (s z) z) (s z))]",
+    )
+    pending = state.execute("intro.")[0].execute("intro.")[0].execute(UseArrow("a", "x"))[0]
+    assert [str(a) for a in pending.actions()] == [
+        "=> .",
+        "=> (= (s z) z).",
+        "=> (= (+ (s z) z) z).",
+    ]
+    assert pending.execute("=> .") == []

@@ -22,9 +22,11 @@ from .terms import (
     Decl,
     PatDecl,
     Term,
+    all_names,
     alpha_equivalent,
     apply_unifier,
     free_params,
+    fresh_param,
     match,
     subst,
     term_info,
@@ -218,7 +220,7 @@ class ArrowUses:
         d = self.defs.get(name)
         if d is None or type(d.type) is not Arrow:
             return
-        arrow = d.type
+        arrow = _telescope_apart(d.type)  # type: ignore[arg-type]
         try:
             unifiers = self.ndunify(arrow.output, goal)  # type: ignore[attr-defined]
         except TypeCheckError:
@@ -269,6 +271,35 @@ class ArrowUses:
             return
         else:
             yield from self._subgoals(inputs, k + 1, u, acc + (g,), modes)
+
+
+def _telescope_apart(arrow: Arrow) -> Arrow:
+    """`arrow` with every input binder whose name a later input declares again, or that
+    occurs outside the binder's scope (an implicit parameter of the same name), renamed
+    throughout its scope. The backward enumeration keys unifiers and choices by name, so
+    each name must be one variable (S6); without this, `[('n : nat) -> (= 'n z) -> ('n :
+    nat) -> …]` took its first `'n` to be the conclusion's. Arrows without such a binder are
+    returned as they are."""
+    inputs = list(arrow.inputs)
+    output = arrow.output
+    for i, b in enumerate(inputs):
+        if type(b) is not Decl:
+            continue
+        later = inputs[i + 1 :]
+        again = any(type(j) is Decl and j.name == b.name for j in later)  # type: ignore[attr-defined]
+        outside = b.name in free_params(Arrow(tuple(inputs[:i]), b.type) if i else b.type)
+        if not (again or outside):
+            continue
+        fresh = fresh_param(b.name, all_names(Arrow(tuple(inputs), output)))
+        if i + 1 < len(inputs):
+            scope = subst(Arrow(tuple(inputs[i + 1 :]), output), b.name, Atom(fresh))
+            inputs[i + 1 :], output = list(scope.inputs), scope.output  # type: ignore[attr-defined]
+        else:
+            output = subst(output, b.name, Atom(fresh))
+        inputs[i] = Decl(fresh, b.type)
+    if output is arrow.output and inputs == list(arrow.inputs):
+        return arrow
+    return Arrow(tuple(inputs), output)
 
 
 def _uncurried(t: Term) -> Term:

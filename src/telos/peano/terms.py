@@ -335,7 +335,7 @@ def _subst(t: Term, name: str, value: Term, free_box: list[set[str]]) -> Term:
                     # `b` would capture the value's free parameter: rename it in its scope,
                     # the remaining binders and the body as one term (a later binder with
                     # the same name shadows it there).
-                    b_name = _fresh_param(b_name, all_names(t) | all_names(value))
+                    b_name = fresh_param(b_name, all_names(t) | all_names(value))
                     scope = subst(scope, b.name, Atom(b_name))
                     if i < len(binders):
                         binders[i:] = scope.inputs if k is Arrow else scope.params  # type: ignore[attr-defined]
@@ -422,7 +422,8 @@ def _rebuild_binding(kind: type, binders: list[Term], body: Term) -> Term:
     return Lambda(tuple(binders), body)  # type: ignore[arg-type]
 
 
-def _fresh_param(base: str, taken: frozenset[str] | set[str]) -> str:
+def fresh_param(base: str, taken: frozenset[str] | set[str]) -> str:
+    """`base_0`, `base_1`, …: the first not in `taken`."""
     i = 0
     while f"{base}_{i}" in taken:
         i += 1
