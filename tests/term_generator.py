@@ -221,6 +221,22 @@ def nat_prop(rng: random.Random, depth: int) -> Term:
     return theory_prop(rng, "nat-add", depth)
 
 
+def closed_parts(t: Term) -> list[Term]:
+    """The subterms of `t` that are arrows with binders and mention no outer binder."""
+    out = []
+    stack = [t]
+    while stack:
+        u = stack.pop()
+        if type(u) is Arrow:
+            if any(type(i) is Decl for i in u.inputs) and not free_params(u) and u is not t:
+                out.append(u)
+            stack.extend(i.type if type(i) is Decl else i for i in u.inputs)
+            stack.append(u.output)
+        elif type(u) is App:
+            stack.extend(u.args)
+    return out
+
+
 def higher_order_pattern(rng: random.Random, c: Term) -> Term:
     """A pattern `[('k : nat) -> … -> ('P args)]` over a prefix of `c`'s declared inputs (like
     `nat_ind`'s conclusion), or a plain `('P args)`."""
@@ -240,8 +256,13 @@ def higher_order_pattern(rng: random.Random, c: Term) -> Term:
             args.append(Atom(rng.choice(scope)))
         elif scope and r < 0.8:
             args.append(App(Atom("s"), (Atom(rng.choice(scope)),)))
-        elif r < 0.9:
+        elif r < 0.85:
             args.append(Atom("z"))
+        elif r < 0.93 and closed_parts(c):
+            # A closed part of `c` with binders of its own, renamed: its occurrences are
+            # recognised whatever their binders are called.
+            part = rng.choice(closed_parts(c))
+            args.append(TermGen(rng, NAT_BINDERS).variant(part, slip=0.0))
         else:
             args.append(Atom(rng.choice(NAT_BINDERS)))  # a pattern variable: no type
     head = App(Atom(rng.choice(("'P", "'n", "'0"))), tuple(args))

@@ -10,7 +10,6 @@ from .terms import (
     Decl,
     Lambda,
     Term,
-    all_names,
     free_params,
     same_term,
     subst,
@@ -73,10 +72,19 @@ def free_occurrences(t: Term, target: Term) -> list[tuple[int, ...]]:
     parameters, where the same text names something else (S6). A target with binders of its
     own is recognised whatever its binders are named."""
     free = free_params(target)
-    own_binders = all_names(target) != term_info(target)[0]
+    own_binders = _has_binders(target)
     out: list[tuple[int, ...]] = []
     _free_occurrences(t, target, free, own_binders, (), out)
     return out
+
+
+def _has_binders(t: Term) -> bool:
+    k = type(t)
+    if k is Lambda:
+        return True
+    if k is Arrow and any(type(i) is Decl for i in t.inputs):  # type: ignore[attr-defined]
+        return True
+    return any(_has_binders(c) for c in child_terms(t))
 
 
 def _free_occurrences(
