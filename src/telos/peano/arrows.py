@@ -220,7 +220,7 @@ class ArrowUses:
         d = self.defs.get(name)
         if d is None or type(d.type) is not Arrow:
             return
-        arrow = _telescope_apart(d.type)  # type: ignore[arg-type]
+        arrow = telescope_apart(d.type)  # type: ignore[arg-type]
         try:
             unifiers = self.ndunify(arrow.output, goal)  # type: ignore[attr-defined]
         except TypeCheckError:
@@ -273,7 +273,7 @@ class ArrowUses:
             yield from self._subgoals(inputs, k + 1, u, acc + (g,), modes)
 
 
-def _telescope_apart(arrow: Arrow) -> Arrow:
+def telescope_apart(arrow: Arrow) -> Arrow:
     """`arrow` with every input binder whose name a later input declares again, or that
     occurs outside the binder's scope (an implicit parameter of the same name), renamed
     throughout its scope. The backward enumeration keys unifiers and choices by name, so
