@@ -26,8 +26,10 @@ from pathlib import Path
 import pytest
 from cli_util import run_telos
 
-from telos.peano.errors import MAX_NESTING
+from telos.peano import App, Atom, ParseError, Term, check_text, parse_term_exact
+from telos.peano.errors import MAX_NESTING, RECURSION_LIMIT, DepthError, bounded_recursion
 from telos.peano.source import MAX_SOURCE_BYTES
+from telos.theories import load_theory
 
 TELOS = shutil.which("telos", path=str(Path(sys.executable).parent)) or "telos"
 ATTACKS = Path(__file__).resolve().parents[2] / "shared" / "peano" / "attacks"
@@ -414,3 +416,43 @@ def test_hostile_input_gives_one_located_line_or_a_verdict(
 
 def test_there_are_at_least_40_hostile_inputs():
     assert len(CASES) >= 40
+
+
+# -- the recursion guard of the library ------------------------------------------------------
+
+
+def depth(t: Term) -> int:
+    """A recursive walk, as the kernel's operations on terms are."""
+    return 1 + max(map(depth, t.args)) if type(t) is App else 0
+
+
+def test_terms_built_deeper_than_the_guard_allows_give_a_located_depth_error():
+    # Substitution and unfolding build terms deeper than any parsed one.
+    deep = nested_term(50_000)
+    with bounded_recursion():
+        assert depth(nested_term(MAX_NESTING * 8)) == MAX_NESTING * 8  # room to spare
+    with pytest.raises(DepthError) as info:
+        with bounded_recursion((3, 7), "f.p"):
+            depth(deep)
+    assert info.value.located() == "f.p:3:7: terms nested too deeply to check"
+
+
+def nested_term(n: int) -> Term:
+    t: Term = Atom("z")
+    for _ in range(n):
+        t = App(Atom("s"), (t,))
+    return t
+
+
+def test_the_guard_puts_the_interpreter_limit_back():
+    before = sys.getrecursionlimit()
+    with bounded_recursion():
+        assert sys.getrecursionlimit() >= RECURSION_LIMIT
+        with bounded_recursion():
+            pass
+        assert sys.getrecursionlimit() >= RECURSION_LIMIT  # the outer guard still holds
+    assert sys.getrecursionlimit() == before
+    check_text(GOOD, prelude=load_theory("nat-add").text)
+    with pytest.raises(ParseError):
+        parse_term_exact(nested(MAX_NESTING + 1))
+    assert sys.getrecursionlimit() == before
