@@ -1,16 +1,20 @@
 """Soundness of the proof checker against finite models, at scale.
 
-Generates mutants of valid proofs (golden `*-valid.p` lemmas and the rendered golden
-`proofs.jsonl` solutions; operators in `tests/mutants.py`), checks each with the kernel and,
-for every mutant it accepts, asks the oracle of `tests/models.py` whether the statement and
-every fact the proof establishes hold in the finite models of the theory. Then runs seeded
-random walks through proof states from every golden root goal and judges every object the
-search creates the same way.
+Generates mutants of valid proofs (golden `*-valid.p` lemmas, the rendered golden
+`proofs.jsonl` solutions and the seeds of `tests/mutation_binders.py`, rich in shadowing
+binders and definitions with lambdas; operators in `tests/mutants.py` and
+`tests/mutation_binders.py`), checks each with the kernel and, for every mutant it accepts, asks
+the oracle of `tests/models.py` whether the statement, every fact the proof establishes and
+every definition it uses hold in the finite models of the theory (definitions and lambdas read
+by the oracle's own β-reduction). Then runs seeded random walks through proof states from every
+golden root goal, altered goals and goals whose binders shadow one another, and judges every
+object the search creates the same way.
 
-Prints: mutants generated, accepted, rejected, uninterpretable and accepted-but-false (which
-must be 0; the first offending texts are printed), per theory and per mutation operator;
-the walk facts checked and any false ones; the wall time. Exit status 1 if anything false was
-accepted or the kernel crashed.
+Prints: mutants generated, how many involve shadowing binders or definitions with lambdas,
+accepted, rejected, uninterpretable and accepted-but-false (both must be 0; the first offending
+texts are printed), per theory and per mutation operator; the walk facts checked and any false
+ones; the wall time. Exit status 1 if anything false or uninterpretable was accepted, the kernel
+crashed, or fewer than a fifth of the mutants involve shadowing or definitions with lambdas.
 
     python benchmarks/soundness.py [--mutants 10000] [--walks 2000] [--seed 0] [--show 3]
 """
@@ -29,22 +33,18 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from models import THEORIES, Uninterpretable, counterexample  # noqa: E402
-from mutants import (  # noqa: E402
-    OPERATORS,
-    check_mutant,
-    facts_of_walk,
-    mutants,
-    random_walk,
-    walk_roots,
-)
+from mutants import OPERATORS, check_mutant, mutants  # noqa: E402
+from walks import facts_of_walk, random_walk, walk_roots  # noqa: E402
 
 ACCEPTED = ("true", "uninterpretable", "false")
-COLUMNS = ("generated", "accepted", "rejected", "uninterpretable", "false", "crash")
+COLUMNS = ("generated", "involving", "accepted", "rejected", "uninterpretable", "false", "crash")
+INVOLVING = "involving"  # a pseudo-status: the mutant has shadowing or lambda definitions
 
 
 def tally(counts: Counter) -> dict[str, int]:
     return {
-        "generated": sum(counts.values()),
+        "generated": sum(counts[s] for s in counts if s != INVOLVING),
+        "involving": counts[INVOLVING],
         "accepted": sum(counts[s] for s in ACCEPTED),
         "rejected": counts["rejected"] + counts["unparsable"],
         "uninterpretable": counts["uninterpretable"],
@@ -61,17 +61,24 @@ def table(title: str, rows: dict[str, Counter]) -> None:
         print(f"{key:<{width}}  " + "  ".join(f"{t[c]:>15}" for c in COLUMNS))
 
 
-def run_mutants(count: int, seed: int, show: int) -> tuple[int, int]:
+def run_mutants(count: int, seed: int, show: int) -> tuple[int, int, int, bool]:
     by_theory: dict[str, Counter] = {t: Counter() for t in THEORIES}
     by_operator: dict[str, Counter] = {name: Counter() for name in OPERATORS}
+    involved: Counter = Counter()
     reasons: Counter = Counter()
     offenders = []
     uninterpretable = []
     for m in tqdm(mutants(count, seed), total=count, desc="mutants", file=sys.stderr):
         outcome = check_mutant(m)
-        by_theory[m.theory][outcome.status] += 1
-        for name in set(m.operators):
-            by_operator[name][outcome.status] += 1
+        kinds = m.involves
+        statuses = [outcome.status] + ([INVOLVING] if kinds else [])
+        for status in statuses:
+            by_theory[m.theory][status] += 1
+            for name in set(m.operators):
+                by_operator[name][status] += 1
+        for kind in kinds:
+            involved[kind] += 1
+            involved[f"{kind}, accepted"] += outcome.status in ACCEPTED
         if outcome.status == "uninterpretable":
             reasons[_reason(outcome.message)] += 1
             uninterpretable.append(outcome)
@@ -80,6 +87,10 @@ def run_mutants(count: int, seed: int, show: int) -> tuple[int, int]:
     total: Counter = sum(by_theory.values(), Counter())
     t = tally(total)
     print(f"mutants generated:       {t['generated']}")
+    print(f"  involving shadowing binders or definitions with lambdas: {t['involving']}")
+    for kind in ("shadowing", "lambda definition"):
+        accepted = involved[kind + ", accepted"]
+        print(f"    {kind + ':':<20} {involved[kind]:>6} ({accepted} accepted)")
     print(f"accepted:                {t['accepted']}")
     print(f"  true in every model:   {total['true']}")
     print(f"  uninterpretable:       {t['uninterpretable']}")
@@ -100,7 +111,8 @@ def run_mutants(count: int, seed: int, show: int) -> tuple[int, int]:
     for outcome in uninterpretable[:show]:
         print("-" * 80)
         print(outcome.report())
-    return t["false"], t["crash"]
+    enough = t["involving"] * 5 >= t["generated"]
+    return t["false"], t["uninterpretable"], t["crash"], enough
 
 
 def _reason(message: str) -> str:
@@ -112,7 +124,7 @@ def _reason(message: str) -> str:
 
 
 def run_walks(count: int, seed: int, max_steps: int, show: int) -> int:
-    roots = walk_roots(variants=2)
+    roots = walk_roots(variants=2, shadowing=2)
     counts: Counter = Counter()
     per_theory: dict[str, Counter] = defaultdict(Counter)
     offenders = []
@@ -142,7 +154,7 @@ def run_walks(count: int, seed: int, max_steps: int, show: int) -> int:
     golden = len(walk_roots())
     print(
         f"\nrandom walks:            {count} (at most {max_steps} steps, from {golden} golden "
-        f"goals and {len(roots) - golden} altered ones)"
+        f"goals and {len(roots) - golden} altered ones or with shadowing binders)"
     )
     print(f"states visited:          {counts['states']}")
     print(f"goals closed / split:    {counts['closed']} / {counts['splits']}")
@@ -173,13 +185,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    false_mutants, crashes = run_mutants(args.mutants, args.seed, args.show)
+    outcome = run_mutants(args.mutants, args.seed, args.show)
+    false_mutants, uninterpretable, crashes, enough = outcome
     mutants_time = time.perf_counter() - start
     false_walks = run_walks(args.walks, args.seed, args.max_steps, args.show)
     wall = time.perf_counter() - start
     walks_time = wall - mutants_time
     print(f"\nwall time: {wall:.1f} s (mutants {mutants_time:.1f} s, walks {walks_time:.1f} s)")
-    return 1 if false_mutants or false_walks or crashes else 0
+    if not enough:
+        print("fewer than a fifth of the mutants involve shadowing or definitions with lambdas")
+    bad = false_mutants or uninterpretable or crashes or false_walks or not enough
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -13,30 +13,34 @@ models of each theory:
 - propositional-logic: truth tables (`false`, `not`, `and`, `or`, `iff` on booleans).
 
 In every theory a variable of type `prop` ranges over {False, True}, a proposition holds when it
-evaluates to True and `(= a b)` is equality of values (of the same sort). A statement
-`[('a : nat) -> H -> C]` holds in a model iff C holds under every assignment of its declared
-variables, over the domain of their type, in which every hypothesis holds; hypotheses that are
-themselves arrows (`[('n : nat) -> (P n) -> (P (s n))]`) are evaluated the same way.
+evaluates to True and `(= a b)` is equality of values (of the same sort; functions are equal
+when they agree everywhere). A statement `[('a : nat) -> H -> C]` holds in a model iff C holds
+under every assignment of its declared variables, over the domain of their type, in which every
+hypothesis holds; hypotheses that are themselves arrows are evaluated the same way.
 
-Terms the models cannot give a meaning to raise `Uninterpretable`: lambdas, higher-order
-binders such as `('p : [nat -> prop])`, types used as values, ill-sorted or partial
-applications, names of proof objects or of anything the theory does not declare. Callers count
+Definitions and lambdas have their meaning by reduction: a defined name stands for its value
+and a lambda applied to arguments is β-reduced, both by the reference normaliser of
+`reference_beta.py` (rename binders apart, substitute, normalise), written apart from the
+kernel. A lambda left unapplied denotes a function over the finite domains (`(lambda ('x :
+nat) (s 'x))` has the sort `[nat -> nat]`), and so does a function constant used as a value.
+
+Terms the models cannot give a meaning to raise `Uninterpretable`: higher-order binders such as
+`('p : [nat -> prop])`, types used as values, ill-sorted or partial applications of constants,
+names of proof objects or of anything the theory and the file do not declare. Callers count
 those as uninterpretable, never as passes.
 
 Terms are compiled once into a Python expression (generator expressions over the domains) and
 evaluated in each model, which keeps thousands of checks per second affordable.
 
-Main entry points:
+Main entry points (what proof blocks and proof states claim is in `model_claims.py`):
 
 - `holds(statement, theory)` / `refutation(statement, theory)`: a closed statement in every
   model of a theory (the refutation is a readable counterexample, or None);
-- `holds_in_context(fact, context_vars, hypotheses, theory, lets=())`: a fact under every
-  assignment of `context_vars` (`(name, type)` pairs) satisfying `hypotheses`;
-- `facts_of_block(block, theory, defined)`: what a proof block claims (its statement, every
-  `show`/`construct` type, every `goal`/`have` statement) with the context it is claimed in,
-  found by walking the block's actions as the checker runs them;
-- `audit_text(text, results, theory, prelude)`: those claims for every block the checker
-  accepted in a checked file, each judged in the models.
+- `counterexample(fact, context, theory)`: a fact under a context of variables, hypotheses,
+  definitions and opaque names (`Entry`);
+- `typing_error(value, type, context, theory)`: whether a value has the sort its definition
+  declares;
+- `holds_in_context(fact, context_vars, hypotheses, theory, lets=())`.
 """
 
 from __future__ import annotations
@@ -46,53 +50,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from telos.peano import (
-    App,
-    Arrow,
-    Atom,
-    Decl,
-    parse_file,
-    parse_term,
-)
-from telos.peano.syntax import (
-    ApplyStep,
-    Assume,
-    ConstructStep,
-    CurrentGoalStep,
-    Declare,
-    GoalBlock,
-    HaltStep,
-    HaveBlock,
-    IntroStep,
-    ProofBlock,
-    ShowStep,
-    VerifyBlock,
-)
+from reference_beta import NormalisationLimit, Normaliser, alpha_equal
+
+from telos.peano import App, Arrow, Atom, Decl, Lambda, parse_term
 from telos.peano.terms import Term
 
 __all__ = [
     "THEORIES",
-    "BlockAudit",
-    "Fact",
+    "Entry",
+    "FnSort",
     "Model",
     "Uninterpretable",
-    "audit_text",
-    "context_of_state",
     "counterexample",
-    "facts_of_block",
-    "facts_of_state",
     "holds",
     "holds_in_context",
     "models_of",
     "refutation",
-    "theory_of_text",
+    "type_sort",
+    "typing_error",
 ]
 
 THEORIES = ("nat-add", "nat-mul", "groups", "propositional-logic")
 
 
 class Uninterpretable(Exception):
-    """The models give this term no meaning (lambda, higher-order binder, ill-sorted, …)."""
+    """The models give this term no meaning (higher-order binder, ill-sorted, unknown, …)."""
 
 
 # -- models ----------------------------------------------------------------------------------
@@ -222,9 +204,59 @@ def models_of(theory: str) -> tuple[Model, ...]:
 
 # -- compiling terms -------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class FnSort:
+    """The sort of a function over the finite domains, e.g. `[nat -> nat -> prop]`."""
+
+    inputs: tuple
+    output: str
+
+    def __str__(self) -> str:
+        return "[" + " -> ".join(str(s) for s in (*self.inputs, self.output)) + "]"
+
+
+def _fn_sort(inputs: Sequence, output) -> FnSort:
+    """`[a -> [b -> c]]` is `[a -> b -> c]`: application is uncurried."""
+    if isinstance(output, FnSort):
+        return FnSort(tuple(inputs) + output.inputs, output.output)
+    return FnSort(tuple(inputs), output)
+
+
 # An environment maps a name to (python expression, sort), or to (None, reason) for a name
-# the models cannot evaluate (a proof object, a higher-order variable, a broken let).
-_Env = dict[str, tuple[str | None, str]]
+# the models cannot evaluate (a proof object, a higher-order variable).
+_Env = dict[str, tuple]
+
+
+def _alpha_variants(t1: Term, t2: Term) -> bool:
+    """α-equivalent though not equal: only terms with binders can be."""
+    return type(t1) is type(t2) in (Arrow, Lambda, App) and alpha_equal(t1, t2)
+
+
+def type_sort(t: Term, sorts: Sequence[str]):
+    """The sort a type denotes (`nat`, `[nat -> prop]`), or None if `t` is a proposition.
+
+    Raises for types the models cannot treat as sorts (`type`, an arrow into a sort with a
+    proposition among its inputs).
+    """
+    if type(t) is Atom:
+        if t.name in sorts:
+            return t.name
+        if t.name == "type":
+            raise Uninterpretable("quantification over types")
+        return None
+    if type(t) is Arrow:
+        out = type_sort(t.output, sorts)
+        if out is None:
+            return None
+        ins = []
+        for i in t.inputs:
+            s = type_sort(i.type if type(i) is Decl else i, sorts)
+            if s is None:
+                raise Uninterpretable(f"function type with a proposition input: {t}")
+            ins.append(s)
+        return _fn_sort(ins, out)
+    return None
 
 
 class _Compiler:
@@ -238,75 +270,114 @@ class _Compiler:
     def var(self) -> str:
         return f"v{next(self.fresh)}"
 
-    def sort_of_type(self, t: Term) -> str | None:
+    def sort_of_binder(self, t: Term) -> str | None:
         """The sort a binder's type ranges over, None if it is a proposition (a hypothesis).
 
-        Raises for types the models cannot quantify over (`type`, `[nat -> prop]`, `'t`).
+        Raises for types the models cannot quantify over (`type`, `[nat -> prop]`).
         """
-        if type(t) is Atom:
-            if t.name in self.sorts:
-                return t.name
-            if t.name == "type":
-                raise Uninterpretable("quantification over types")
-            return None  # a proposition variable, or something compile() will judge
-        if type(t) is Arrow and _is_type_arrow(t, self.sorts):
+        sort = type_sort(t, self.sorts)
+        if isinstance(sort, FnSort):
             raise Uninterpretable(f"higher-order binder of type {t}")
-        return None
+        return sort
 
-    def term(self, t: Term, env: _Env) -> tuple[str, str]:
+    def term(self, t: Term, env: _Env) -> tuple[str, object]:
         k = type(t)
         if k is Atom:
-            name = t.name
-            if name in env:
-                src, sort = env[name]
-                if src is None:
-                    raise Uninterpretable(f"{name} ({sort}) used as a term")
-                return src, sort
-            spec = self.sig.get(name)
-            if spec is not None:
-                if spec[0]:
-                    raise Uninterpretable(f"function {name} used as a value")
-                return spec[2], spec[1]
-            if name in self.sorts or name in ("type", "prop"):
-                raise Uninterpretable(f"type {name} used as a term")
-            raise Uninterpretable(f"unknown name {name}")
+            return self.atom(t.name, env)
         if k is App:
-            fn, args = t.fn, list(t.args)
-            while type(fn) is App:  # ((f a) b) means (f a b)
-                args = list(fn.args) + args
-                fn = fn.fn
-            if type(fn) is not Atom:
-                raise Uninterpretable(f"application of a non-constant in {t}")
-            if fn.name == "=" and "=" not in env and len(args) == 2 and args[0] == args[1]:
-                try:
-                    self.term(args[0], env)
-                except Uninterpretable:
-                    # `(= a a)` holds whatever `a` denotes, even where the models cannot say
-                    # what that is (an eq_refl of a higher-order statement).
-                    return "True", "prop"
-            compiled = [self.term(a, env) for a in args]
-            if fn.name == "=" and "=" not in env:
-                if len(compiled) != 2:
-                    raise Uninterpretable(f"= with {len(compiled)} arguments")
-                (a, sa), (b, sb) = compiled
-                if sa != sb:
-                    raise Uninterpretable(f"= between sorts {sa} and {sb} in {t}")
-                return f"({a} == {b})", "prop"
-            if fn.name in env:
-                raise Uninterpretable(f"application of the variable {fn.name}")
-            spec = self.sig.get(fn.name)
-            if spec is None:
-                raise Uninterpretable(f"unknown function {fn.name}")
+            return self.app(t, env)
+        if k is Arrow:
+            return self.arrow(list(t.inputs), t.output, env), "prop"
+        if k is Lambda:
+            return self.function(t, env)
+        raise Uninterpretable(f"{type(t).__name__.lower()} {t}")
+
+    def atom(self, name: str, env: _Env) -> tuple[str, object]:
+        if name in env:
+            src, sort = env[name]
+            if src is None:
+                raise Uninterpretable(f"{name} ({sort}) used as a term")
+            return src, sort
+        spec = self.sig.get(name)
+        if spec is not None:
             arg_sorts, result, template = spec
-            if len(arg_sorts) != len(compiled):
-                raise Uninterpretable(f"{fn.name} applied to {len(compiled)} arguments")
+            if not arg_sorts:
+                return template, result
+            # A function constant used as a value denotes its function (η-expanded).
+            vs = [self.var() for _ in arg_sorts]
+            src = f"(lambda {', '.join(vs)}: {template.format(*vs)})"
+            return src, _fn_sort(arg_sorts, result)
+        if name in self.sorts or name in ("type", "prop"):
+            raise Uninterpretable(f"type {name} used as a term")
+        raise Uninterpretable(f"unknown name {name}")
+
+    def function(self, t: Lambda, env: _Env) -> tuple[str, object]:
+        inner = dict(env)
+        vs, ins = [], []
+        for p in t.params:
+            sort = type_sort(p.type, self.sorts)
+            if sort is None:
+                raise Uninterpretable(f"lambda over a proof ({p})")
+            v = self.var()
+            inner[p.name] = (v, sort)
+            vs.append(v)
+            ins.append(sort)
+        body, out = self.term(t.body, inner)
+        if isinstance(out, FnSort):  # uncurried, as its sort is: f a b means (f a) b
+            ws = [self.var() for _ in out.inputs]
+            body = f"({body})({', '.join(ws)})"
+            vs += ws
+        return f"(lambda {', '.join(vs)}: {body})", _fn_sort(ins, out)
+
+    def app(self, t: App, env: _Env) -> tuple[str, object]:
+        fn, args = t.fn, list(t.args)
+        while type(fn) is App:  # ((f a) b) means (f a b)
+            args = list(fn.args) + args
+            fn = fn.fn
+        if type(fn) is Atom and fn.name == "=" and "=" not in env:
+            return self.equation(t, args, env)
+        if type(fn) is Atom and fn.name not in env and fn.name in self.sig:
+            arg_sorts, result, template = self.sig[fn.name]
+            if len(arg_sorts) != len(args):
+                raise Uninterpretable(f"{fn.name} applied to {len(args)} arguments")
+            compiled = [self.term(a, env) for a in args]
             for (_src, sort), want in zip(compiled, arg_sorts):
                 if sort != want:
                     raise Uninterpretable(f"ill-sorted argument of {fn.name} in {t}")
             return template.format(*(src for src, _ in compiled)), result
-        if k is Arrow:
-            return self.arrow(list(t.inputs), t.output, env), "prop"
-        raise Uninterpretable(f"{type(t).__name__.lower()} {t}")
+        # A function value: a lambda (when not normalised first) or a function variable.
+        src, sort = self.term(fn, env)
+        if not isinstance(sort, FnSort):
+            raise Uninterpretable(f"application of a {sort} in {t}")
+        if len(args) != len(sort.inputs):
+            raise Uninterpretable(f"{len(args)} arguments for {len(sort.inputs)} in {t}")
+        compiled = [self.term(a, env) for a in args]
+        for (_src, s), want in zip(compiled, sort.inputs):
+            if s != want:
+                raise Uninterpretable(f"ill-sorted argument in {t}")
+        return f"({src})({', '.join(a for a, _ in compiled)})", sort.output
+
+    def equation(self, t: App, args: list[Term], env: _Env) -> tuple[str, object]:
+        if len(args) == 2 and (args[0] == args[1] or _alpha_variants(args[0], args[1])):
+            try:
+                self.term(args[0], env)
+            except Uninterpretable:
+                # `(= a a)` holds whatever `a` denotes, even where the models cannot say
+                # what that is (an eq_refl of a higher-order statement).
+                return "True", "prop"
+        if len(args) != 2:
+            raise Uninterpretable(f"= with {len(args)} arguments")
+        (a, sa), (b, sb) = (self.term(x, env) for x in args)
+        if sa != sb:
+            raise Uninterpretable(f"= between sorts {sa} and {sb} in {t}")
+        if not isinstance(sa, FnSort):
+            return f"({a} == {b})", "prop"
+        if any(isinstance(s, FnSort) for s in sa.inputs):
+            raise Uninterpretable(f"= between higher-order functions in {t}")
+        vs = [self.var() for _ in sa.inputs]
+        loops = " ".join(f"for {v} in D_{s}" for v, s in zip(vs, sa.inputs))
+        xs = ", ".join(vs)
+        return f"all(({a})({xs}) == ({b})({xs}) {loops})", "prop"
 
     def prop(self, t: Term, env: _Env) -> str:
         src, sort = self.term(t, env)
@@ -319,7 +390,7 @@ class _Compiler:
             return self.prop(output, env)
         first, rest = inputs[0], inputs[1:]
         name, ty = (first.name, first.type) if type(first) is Decl else (None, first)
-        sort = self.sort_of_type(ty)
+        sort = self.sort_of_binder(ty)
         inner = dict(env)
         if sort is not None:
             v = self.var()
@@ -332,70 +403,110 @@ class _Compiler:
         return f"((not {hyp}) or {self.arrow(rest, output, inner)})"
 
 
-def _is_type_arrow(t: Term, sorts: Sequence[str]) -> bool:
-    """`[nat -> prop]`, `[G -> G]`: an arrow whose final output is a sort (a function type)."""
-    while type(t) is Arrow:
-        t = t.output
-    return type(t) is Atom and (t.name in sorts or t.name in ("type", "prop"))
+# -- contexts and queries ----------------------------------------------------------------------
 
-
-# -- contexts and facts ----------------------------------------------------------------------
-
-# A context entry: ("var", name, type) | ("hyp", name or None, proposition)
-#                | ("let", name, type, value) | ("opaque", name, reason)
+# A context entry, in order of introduction:
+#   ("var", name, type)          a variable over the domain of a sort
+#   ("hyp", name or None, prop)  a hypothesis
+#   ("let", name, type, value)   a definition: the name stands for its value
+#   ("opaque", name, reason)     a name the models give no value (a proof, a function variable)
 Entry = tuple
 
 
-@lru_cache(maxsize=200_000)
-def _compile_query(theory: str, fact: Term, context: tuple[Entry, ...]):
-    """Compile "a counterexample to `fact` under `context`" into (code, variable names)."""
-    c = _Compiler(theory)
-    env: _Env = {}
-    clauses: list[str] = []
-    shown: list[tuple[str, str]] = []
-    for entry in context:
-        kind = entry[0]
-        if kind == "var":
-            _, name, ty = entry
-            try:
-                sort = c.sort_of_type(ty)
-            except Uninterpretable as e:
-                env[name] = (None, str(e))
-                continue
-            if sort is None:
-                raise Uninterpretable(f"variable {name} of type {ty}")
-            v = c.var()
-            env[name] = (v, sort)
-            clauses.append(f"for {v} in D_{sort}")
-            shown.append((name, v))
-        elif kind == "let":
-            _, name, _ty, value = entry
-            try:
-                src, sort = c.term(value, env)
-            except Uninterpretable as e:
-                env[name] = (None, str(e))
-                continue
-            v = c.var()
-            env[name] = (v, sort)
-            clauses.append(f"for {v} in ({src},)")
-        elif kind == "hyp":
-            _, name, prop = entry
-            clauses.append(f"if {c.prop(prop, env)}")
+@lru_cache(maxsize=100_000)
+def _reducible(t: Term) -> tuple[bool, frozenset[str]]:
+    """Whether `t` holds a lambda, and the atoms it mentions (to tell when δβ is needed)."""
+    k = type(t)
+    if k is Atom:
+        return False, frozenset((t.name,))
+    if k is Lambda:
+        return True, frozenset()
+    kids = (
+        [t.fn, *t.args]
+        if k is App
+        else [i.type if type(i) is Decl else i for i in t.inputs] + [t.output]
+    )
+    has, atoms = False, set()
+    for kid in kids:
+        h, a = _reducible(kid)
+        has |= h
+        atoms |= a
+    return has, frozenset(atoms)
+
+
+def _normal(t: Term, defs: dict[str, Term]) -> Term:
+    has_lambda, atoms = _reducible(t)
+    if not has_lambda and not (defs and atoms & defs.keys()):
+        return t
+    try:
+        return Normaliser(defs).normal(t)
+    except (NormalisationLimit, RecursionError) as e:
+        raise Uninterpretable(f"no normal form within the oracle's limits: {e}") from None
+
+
+class _Scope:
+    """A context compiled for the models: the environment, the δ definitions, the loops."""
+
+    def __init__(self, theory: str, context: Iterable[Entry], reduce: bool = True):
+        self.reduce = reduce
+        c = self.compiler = _Compiler(theory)
+        self.env: _Env = {}
+        self.defs: dict[str, Term] = {}
+        self.clauses: list[str] = []
+        self.shown: list[tuple[str, str]] = []
+        for entry in context:
+            kind, name = entry[0], entry[1]
             if name is not None:
-                env[name] = (None, "proof")
-        elif kind == "opaque":
-            env[entry[1]] = (None, entry[2])
-        else:  # pragma: no cover - programming error
-            raise ValueError(f"bad context entry {entry!r}")
-    goal = c.prop(fact, env)
-    names = tuple(n for n, _ in shown)
-    tup = "(" + "".join(f"{v}, " for _, v in shown) + ")"
-    loops = " ".join(["for _ in (0,)", *clauses])  # a comprehension needs a `for`
+                self.defs.pop(name, None)
+            if kind == "var":
+                try:
+                    sort = c.sort_of_binder(self.normal(entry[2]))
+                except Uninterpretable as e:
+                    self.env[name] = (None, str(e))
+                    continue
+                if sort is None:
+                    raise Uninterpretable(f"variable {name} of type {entry[2]}")
+                v = c.var()
+                self.env[name] = (v, sort)
+                self.clauses.append(f"for {v} in D_{sort}")
+                self.shown.append((name, v))
+            elif kind == "let":
+                if not reduce:
+                    raise ValueError("definitions are only read by reduction")
+                self.defs[name] = self.normal(entry[3])
+                self.env.pop(name, None)
+            elif kind == "hyp":
+                self.clauses.append(f"if {c.prop(self.normal(entry[2]), self.env)}")
+                if name is not None:
+                    self.env[name] = (None, "proof")
+            elif kind == "opaque":
+                self.env[name] = (None, entry[2])
+            else:  # pragma: no cover - programming error
+                raise ValueError(f"bad context entry {entry!r}")
+
+    def normal(self, t: Term) -> Term:
+        return _normal(t, self.defs) if self.reduce else t
+
+
+@lru_cache(maxsize=200_000)
+def _compile_query(theory: str, fact: Term, context: tuple[Entry, ...], reduce: bool = True):
+    """Compile "a counterexample to `fact` under `context`" into (code, variable names).
+
+    Without `reduce`, lambdas are not β-reduced first but compiled into Python functions (the
+    same meaning, reached another way: the tests compare the two).
+    """
+    scope = _Scope(theory, context, reduce)
+    goal = scope.compiler.prop(scope.normal(fact), scope.env)
+    names = tuple(n for n, _ in scope.shown)
+    tup = "(" + "".join(f"{v}, " for _, v in scope.shown) + ")"
+    loops = " ".join(["for _ in (0,)", *scope.clauses])  # a comprehension needs a `for`
     src = f"next(({tup} {loops} if not {goal}), None)"
     return compile(src, "<oracle>", "eval"), names
 
 
-def counterexample(fact: Term, context: Iterable[Entry], theory: str) -> str | None:
+def counterexample(
+    fact: Term, context: Iterable[Entry], theory: str, reduce: bool = True
+) -> str | None:
     """A readable counterexample to `fact` under `context` in some model, or None if it holds.
 
     A fact that is an arrow `[('a : nat) -> H -> C]` is judged as C under the context extended
@@ -408,18 +519,32 @@ def counterexample(fact: Term, context: Iterable[Entry], theory: str) -> str | N
         c = _Compiler(theory)
         extra: list[Entry] = []
         for i, (_, name, ty) in enumerate(binders):
-            if c.sort_of_type(ty) is not None:  # raises for higher-order binders
+            if c.sort_of_binder(ty) is not None:  # raises for higher-order binders
                 extra.append(("var", name if name is not None else f"_{i}", ty))
             else:
                 extra.append(("hyp", name, ty))
         context, fact = context + tuple(extra), conclusion
-    code, names = _compile_query(theory, fact, context)
+    code, names = _compile_query(theory, fact, context, reduce)
     for model in models_of(theory):
         found = eval(code, model.env)  # noqa: S307 - our own compiled expression
         if found is not None:
             assignment = ", ".join(f"{n}={v}" for n, v in zip(names, found))
             return f"in {model.name}" + (f" with {assignment}" if assignment else "")
     return None
+
+
+def typing_error(value: Term, ty: Term, context: Iterable[Entry], theory: str) -> str | None:
+    """Why `value` is not of the sort the type `ty` denotes under `context`, or None if it is.
+
+    `ty` must denote a sort or a function sort (a definition of an object, not of a proof).
+    Raises Uninterpretable when the value has no meaning in the models at all.
+    """
+    scope = _Scope(theory, tuple(context))
+    want = type_sort(scope.normal(ty), scope.compiler.sorts)
+    if want is None:
+        raise ValueError(f"{ty} is a proposition, not a type")
+    _src, got = scope.compiler.term(scope.normal(value), scope.env)
+    return None if got == want else f"{value} is of sort {got}, not {ty}"
 
 
 def _peel(statement: Term) -> tuple[tuple[Entry, ...], Term]:
@@ -436,11 +561,11 @@ def _peel(statement: Term) -> tuple[tuple[Entry, ...], Term]:
     return tuple(entries), t
 
 
-def refutation(statement: Term | str, theory: str) -> str | None:
+def refutation(statement: Term | str, theory: str, reduce: bool = True) -> str | None:
     """A counterexample to a closed statement in some model of `theory`, or None."""
     if isinstance(statement, str):
         statement = parse_term(statement)
-    return counterexample(statement, (), theory)
+    return counterexample(statement, (), theory, reduce)
 
 
 def holds(statement: Term | str, theory: str) -> bool:
@@ -463,308 +588,3 @@ def holds_in_context(
         + [("hyp", None, h) for h in hypotheses]
     )
     return counterexample(fact, context, theory) is None
-
-
-# -- what a proof block claims -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A claim of a proof: `term` holds under `context` (entries, in order of introduction)."""
-
-    term: Term
-    context: tuple[Entry, ...]
-    origin: str  # e.g. "statement", "show (= a b) by rewrite"
-
-
-class _Scope:
-    """The names the checker has defined so far (for `fresh`) and its numeric id counter."""
-
-    def __init__(self, names: set[str], counter: int = 0):
-        self.names = names
-        self.counter = counter
-
-    def copy(self) -> _Scope:
-        return _Scope(set(self.names), self.counter)
-
-    def fresh(self, prefix: str) -> str:
-        if prefix not in self.names and prefix != "type":
-            name = prefix
-        else:
-            i = 0
-            while f"{prefix}{i}" in self.names:
-                i += 1
-            name = f"{prefix}{i}"
-        self.names.add(name)
-        return name
-
-    def next_id(self) -> int:
-        self.counter += 1
-        return self.counter
-
-
-def _rename(t: Term, param: str, new: Term) -> Term:
-    """`t` with the free occurrences of `param` replaced by `new` (scope-respecting)."""
-    k = type(t)
-    if k is Atom:
-        return new if t.name == param else t
-    if k is App:
-        return App(_rename(t.fn, param, new), tuple(_rename(a, param, new) for a in t.args))
-    if k is Arrow:
-        inputs = []
-        bound = False
-        for inp in t.inputs:
-            if bound:
-                inputs.append(inp)
-            elif type(inp) is Decl:
-                inputs.append(Decl(inp.name, _rename(inp.type, param, new)))
-                bound = inp.name == param
-            else:
-                inputs.append(_rename(inp, param, new))
-        output = t.output if bound else _rename(t.output, param, new)
-        return Arrow(tuple(inputs), output)
-    return t  # lambdas never reach here in accepted goals; they stay uninterpretable
-
-
-_ALL_SORTS = tuple(sorted({sort for sorts in SORTS.values() for sort in sorts}))
-
-
-def _classify(name: str, ty: Term, theory: str | None) -> Entry:
-    """An introduced object: a variable if its type is a type, else a hypothesis."""
-    sorts = SORTS[theory] if theory is not None else _ALL_SORTS
-    if type(ty) is Atom and ty.name in sorts:
-        return ("var", name, ty)
-    if (type(ty) is Atom and ty.name == "type") or (
-        type(ty) is Arrow and _is_type_arrow(ty, sorts)
-    ):
-        return ("opaque", name, f"higher-order variable of type {ty}")
-    return ("hyp", name, ty)
-
-
-def facts_of_block(
-    block: ProofBlock | VerifyBlock, theory: str | None = None, defined: Iterable[str] = ()
-) -> list[Fact]:
-    """Every fact a proof block establishes, with the context it is established in.
-
-    Walks the actions as the checker runs them: `intro N : T` introduces the goal's first
-    input (a variable if its type is a type, a hypothesis otherwise) under N or a fresh
-    variant of N and substitutes it for the bound parameter in the rest of the goal; `show T`,
-    a `construct` of a proposition and `goal G { … }` / `have G { … }` (recursively) are facts
-    of the current context; a `construct` of an object is a let; `halt.` stops the walk.
-    `theory` tells variables from hypotheses (by default, any sort of the four theories
-    counts); `defined` are the names of the block's context (for the fresh-name rule).
-    """
-    scope = _Scope(set(defined) | {"prop"})
-    facts: list[Fact] = []
-    if isinstance(block, VerifyBlock):
-        _walk_verify(block, theory, scope, facts)
-        return facts
-    facts.append(Fact(block.statement, (), "statement"))
-    scope.fresh("goal")
-    _walk(block.actions, block.statement, (), theory, scope, facts)
-    return facts
-
-
-def _walk(
-    actions: Sequence, goal: Term | None, context: tuple[Entry, ...], theory: str,
-    scope: _Scope, facts: list[Fact],
-) -> tuple[Entry, ...]:  # fmt: skip
-    for step in actions:
-        if isinstance(step, IntroStep):
-            goal = _unfold(goal, context)
-            if type(goal) is not Arrow:
-                raise Uninterpretable(f"the walk lost track of the goal at intro {step.name}")
-            first = goal.inputs[0]
-            input_type = first.type if type(first) is Decl else first
-            name = scope.fresh(step.name)
-            context = context + (_classify(name, input_type, theory),)
-            if len(goal.inputs) == 1:
-                rest = goal.output
-            else:
-                rest = Arrow(goal.inputs[1:], goal.output)
-            if type(first) is Decl:
-                rest = _rename(rest, first.name, Atom(name))
-            if len(goal.inputs) == 1:
-                scope.fresh("goal")
-            goal = rest
-        elif isinstance(step, ShowStep):
-            facts.append(Fact(step.type, context, f"show {step.type} by {step.by}"))
-            scope.names.add(f"_{scope.next_id()}")
-        elif isinstance(step, ConstructStep):
-            name = f"{step.name}{scope.next_id()}"
-            scope.names.add(name)
-            entry = _classify(name, step.type, theory)
-            if entry[0] == "var":
-                context = context + (("let", name, step.type, step.value),)
-            elif entry[0] == "opaque":
-                context = context + (entry,)
-            else:
-                facts.append(Fact(step.type, context, f"construct {step.name} by {step.by}"))
-                context = context + (("opaque", name, "proof"),)
-        elif isinstance(step, (GoalBlock, HaveBlock)):
-            what = "goal" if isinstance(step, GoalBlock) else "have"
-            facts.append(Fact(step.term, context, f"{what} {step.term}"))
-            inner = scope.copy()
-            inner.fresh("goal")
-            _walk(step.actions, step.term, context, theory, inner, facts)
-            if isinstance(step, HaveBlock):
-                scope.names.add(f"_{scope.next_id()}")
-        elif isinstance(step, ApplyStep):
-            goal = None  # only goal blocks, which carry their own goals, may follow
-        elif isinstance(step, HaltStep):
-            break
-        elif isinstance(step, CurrentGoalStep):
-            pass
-        # `using` is ignored
-    return context
-
-
-def _unfold(goal: Term | None, context: tuple[Entry, ...]) -> Term | None:
-    """A goal that is the name of a constructed object stands for its value."""
-    lets = {e[1]: e[3] for e in context if e[0] == "let"}
-    seen = 0
-    while type(goal) is Atom and goal.name in lets and seen < 100:
-        goal = lets[goal.name]
-        seen += 1
-    return goal
-
-
-def _walk_verify(block: VerifyBlock, theory: str, scope: _Scope, facts: list[Fact]) -> None:
-    context: tuple[Entry, ...] = ()
-    for item in block.items:
-        if isinstance(item, Declare):
-            scope.names.add(item.name)
-            if item.value is not None:
-                entry = _classify(item.name, item.type, theory)
-                if entry[0] == "var":
-                    context += (("let", item.name, item.type, item.value),)
-                else:
-                    context += (("opaque", item.name, "valued proof"),)
-            else:
-                context += (_classify(item.name, item.type, theory),)
-        elif isinstance(item, Assume):
-            context += (("hyp", None, item.type),)
-        else:
-            context = _walk((item,), None, context, theory, scope, facts)
-
-
-# -- auditing a checked file -------------------------------------------------------------------
-
-
-@dataclass
-class BlockAudit:
-    """The oracle's judgement of one accepted block."""
-
-    name: str
-    verdict: str  # "true", "false" or "uninterpretable"
-    false_facts: list[tuple[Fact, str]] = field(default_factory=list)  # (fact, counterexample)
-    uninterpretable: list[tuple[Fact, str]] = field(default_factory=list)  # (fact, reason)
-    checked: int = 0  # facts judged true
-
-
-def judge_facts(facts: Iterable[Fact], theory: str, name: str = "") -> BlockAudit:
-    audit = BlockAudit(name, "true")
-    for fact in facts:
-        try:
-            cex = counterexample(fact.term, fact.context, theory)
-        except Uninterpretable as e:
-            audit.uninterpretable.append((fact, str(e)))
-            continue
-        if cex is None:
-            audit.checked += 1
-        else:
-            audit.false_facts.append((fact, cex))
-    if audit.false_facts:
-        audit.verdict = "false"
-    elif audit.uninterpretable:
-        audit.verdict = "uninterpretable"
-    return audit
-
-
-def theory_of_text(text: str) -> str:
-    """The reference theory a self-contained file is written in (by its declarations)."""
-    names = {i.name for i in parse_file(text) if isinstance(i, Declare)}
-    if "*" in names:
-        return "nat-mul"
-    if "nat" in names:
-        return "nat-add"
-    if "G" in names:
-        return "groups"
-    return "propositional-logic"
-
-
-def audit_text(text: str, results: Sequence, theory: str, prelude: str = "") -> list[BlockAudit]:
-    """Judge every block the checker accepted in `prelude + text` (`results` from check_text).
-
-    For each accepted block: its statement must hold in every model, and every fact it
-    establishes must hold in its context.
-    """
-    items = (parse_file(prelude) if prelude else []) + parse_file(text)
-    blocks = [i for i in items if isinstance(i, (ProofBlock, VerifyBlock))]
-    if len(blocks) != len(results):
-        raise ValueError(f"{len(blocks)} blocks but {len(results)} results")
-    all_declared = [i.name for i in items if isinstance(i, Declare)]
-    all_passed = [b.name for b, r in zip(blocks, results) if r.ok and isinstance(b, ProofBlock)]
-    declared: list[str] = []
-    passed: list[str] = []
-    audits = []
-    outcome = iter(results)
-    for item in items:
-        if isinstance(item, Declare):
-            declared.append(item.name)
-            continue
-        if not isinstance(item, (ProofBlock, VerifyBlock)):
-            continue
-        result = next(outcome)
-        if not result.ok:
-            continue
-        if isinstance(item, ProofBlock):
-            defined = declared + passed  # what precedes the block (S1: passing statements)
-        else:
-            defined = all_declared + all_passed  # a verify block sees the whole file
-        audits.append(judge_facts(facts_of_block(item, theory, defined), theory, item.name))
-        if isinstance(item, ProofBlock):
-            passed.append(item.name)
-    return audits
-
-
-# -- what a proof state has established ---------------------------------------------------------
-
-
-def facts_of_state(state, theory: str) -> list[Fact]:
-    """The objects a search has created in a proof state, as facts of their contexts.
-
-    Walks the derivation's definitions in insertion order, keeping the objects the search made
-    (names starting with `x` or `p`, without `@`): an intro'd `x…` that is a proof is a
-    hypothesis, one that is not is a variable over its type (a `prop` over the booleans); a
-    constructed `p…` that is a proof is a fact of the context before it, one that is not is a
-    let. Hypotheses are returned as facts too, of the context that includes them (trivially
-    true, but they must be interpretable for the facts after them to be judged).
-    """
-    facts: list[Fact] = []
-    _state_context(state, theory, facts)
-    return facts
-
-
-def context_of_state(state, theory: str) -> tuple[Entry, ...]:
-    """The variables, hypotheses and lets of a proof state (see `facts_of_state`)."""
-    return _state_context(state, theory, [])
-
-
-def _state_context(state, theory: str, facts: list[Fact]) -> tuple[Entry, ...]:
-    context: list[Entry] = []
-    for name, d in state.derivation.defs.items():
-        if name[0] not in "xp" or "@" in name or name == "prop":
-            continue
-        if d.is_proof:
-            if name[0] == "x":
-                context.append(("hyp", name, d.type))
-                facts.append(Fact(d.type, tuple(context), f"intro {name} : {d.type}"))
-            else:
-                facts.append(Fact(d.type, tuple(context), f"construct {name} : {d.type}"))
-                context.append(("opaque", name, "proof"))
-        elif d.value is not None:
-            context.append(("let", name, d.type, d.value))
-        else:
-            context.append(_classify(name, d.type, theory))
-    return tuple(context)

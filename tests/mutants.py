@@ -3,19 +3,28 @@
 Sources of valid proofs (`sources()`):
 
 - the golden `*-valid.p` files (each holds its theory's text, then lemmas);
-- the golden `proofs.jsonl` solutions, rendered as `theorem` texts by `theorem_text`.
+- the golden `proofs.jsonl` solutions, rendered as `theorem` texts by `theorem_text`;
+- the seeds of `mutation_seeds.SEEDS`, one per theory: definitions with lambdas and binders
+  that shadow one another, in the style of `../shared/peano/attacks/` (a quarter of the
+  mutants start from them);
+- and, not valid, the attack files of `../shared/peano/attacks/` about soundness (a tenth of
+  the mutants are variants of them, which the checker must refuse unless they are true).
 
-A mutant takes one proof block of a source and applies one to three mutation operators
-(`OPERATORS`) to it: swapping or replacing subterms (by terms of the same kind drawn from the
-source), replacing a subterm everywhere in the block, dropping, reordering or transplanting
-steps, changing the arrow a step is `by`, flipping an equation, altering the statement,
-changing a neighbouring atom (`z` ↔ `(s z)`, `+` ↔ `*`, `and` ↔ `or`, …), swapping the
-arguments of an application, changing an intro's type. The mutant text is the mutated block
-after the earlier blocks of the source it refers to (transitively), checked with the source's
-theory text as prelude. Everything is deterministic given the seed.
+A mutant takes one proof block of a source, with the source's definitions (a `Draft`), and
+applies one to three mutation operators (`OPERATORS`) to it: swapping or replacing subterms (by
+terms of the same kind drawn from the source), replacing a subterm everywhere in the block,
+dropping, reordering or transplanting steps, changing the arrow a step is `by`, flipping an
+equation, altering the statement, changing a neighbouring atom (`z` ↔ `(s z)`, `+` ↔ `*`, `and`
+↔ `or`, …), swapping the arguments of an application, changing an intro's type; and those of
+`mutation_binders.py`, which introduce shadowing binders and definitions with lambdas. The
+mutant text is the draft's definitions, then the earlier blocks of the source the mutated block
+refers to (transitively), then the mutated block, checked with the source's theory text as
+prelude. Everything is deterministic given the seed.
 
 `check_mutant` runs the kernel on a mutant and, when it accepts, asks the oracle of
-`models.py` whether the statement and every fact the proof establishes hold in the models.
+`models.py` whether the statement, every fact the proof establishes and every definition it
+uses hold in the models (`model_claims.audit_text`). Random walks through proof states are in
+`walks.py`.
 """
 
 from __future__ import annotations
@@ -29,48 +38,50 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from models import (
-    SIGNATURES,
-    SORTS,
-    THEORIES,
-    BlockAudit,
-    Fact,
-    audit_text,
-    context_of_state,
-    facts_of_state,
-    theory_of_text,
+import mutation_binders
+from block_edit import (
+    Draft,
+    Slot,
+    action_lists,
+    all_steps,
+    block_terms,
+    get_actions,
+    get_slot,
+    neighbours,
+    positions,
+    render_block,
+    render_decl,
+    replace_all,
+    replace_at,
+    set_actions,
+    set_slot,
+    term_slots,
 )
+from model_claims import BlockAudit, audit_text, theory_names, theory_of_text
+from models import SIGNATURES, SORTS, THEORIES
+from mutation_seeds import SEEDS
 
 from telos.peano import (
     App,
     Arrow,
     Atom,
     Decl,
-    Intro,
-    Lambda,
     PeanoError,
     ProofTree,
-    SelectConstruction,
-    SelectGoals,
     check_text,
-    load_theory_text,
     new_proof_state,
     parse_file,
-    parse_term,
     theorem_text,
 )
 from telos.peano.syntax import (
     ApplyStep,
     ConstructStep,
-    CurrentGoalStep,
     Declare,
     GoalBlock,
-    HaltStep,
     HaveBlock,
     IntroStep,
     ProofBlock,
     ShowStep,
-    Using,
 )
 from telos.peano.terms import Term
 from telos.theories import load_theory
@@ -91,6 +102,7 @@ class Source:
     theory: str
     prelude: str
     blocks: tuple[ProofBlock, ...]
+    decls: tuple[Declare, ...] = ()  # the source's own definitions, rendered before its blocks
 
 
 def golden_file_sources() -> list[Source]:
@@ -135,191 +147,51 @@ def rendered_proof_sources() -> list[Source]:
     return out
 
 
+def seed_sources() -> list[Source]:
+    """The seeds of `mutation_seeds.SEEDS`: valid proofs with shadowing binders and
+    definitions with lambdas, in the style of the attacks."""
+    out = []
+    for theory, text in SEEDS.items():
+        items = parse_file(text)
+        blocks = tuple(i for i in items if isinstance(i, ProofBlock))
+        decls = tuple(i for i in items if isinstance(i, Declare))
+        out.append(Source(f"seeds:{theory}", theory, load_theory(theory).text, blocks, decls))
+    return out
+
+
+ATTACKS = Path(__file__).resolve().parents[2] / "shared" / "peano" / "attacks"
+
+
+@cache
+def attack_sources(theory: str) -> tuple[Source, ...]:
+    """The attack files about soundness (`C*`, `D*`, `F*`: false statements the checker once
+    accepted) of a theory, nat-add's serving nat-mul too. They are not valid proofs: their
+    mutants are variants of the attacks, which the checker must refuse unless they are true."""
+    if not ATTACKS.is_dir():
+        return ()
+    out = []
+    for path in sorted(ATTACKS.glob("[CDF]*.p")):
+        name = path.name
+        own = "propositional-logic" if "_prop" in name else "groups" if "_groups" in name else None
+        if (own or "nat-add") != theory and not (own is None and theory == "nat-mul"):
+            continue
+        items = parse_file(path.read_text(encoding="utf-8"))
+        blocks = tuple(i for i in items if isinstance(i, ProofBlock))
+        decls = tuple(i for i in items if isinstance(i, Declare))
+        prelude = load_theory(theory).text
+        out.append(Source(f"attacks:{name}", theory, prelude, blocks, decls))
+    return tuple(out)
+
+
 @cache
 def sources() -> tuple[Source, ...]:
-    return tuple(golden_file_sources() + rendered_proof_sources())
+    """The valid sources: golden files, golden proofs, seeds."""
+    return tuple(golden_file_sources() + rendered_proof_sources() + seed_sources())
 
 
 @cache
 def sources_of(theory: str) -> tuple[Source, ...]:
     return tuple(s for s in sources() if s.theory == theory)
-
-
-# -- rendering parsed blocks back to text ------------------------------------------------------
-
-
-def render_actions(actions, indent: str = "    ") -> list[str]:
-    lines: list[str] = []
-    for a in actions:
-        if isinstance(a, ShowStep):
-            lines.append(f"{indent}show {a.type} by {a.by}.")
-        elif isinstance(a, IntroStep):
-            lines.append(f"{indent}intro {a.name} : {a.type}.")
-        elif isinstance(a, ApplyStep):
-            lines.append(f"{indent}apply {a.name}.")
-        elif isinstance(a, ConstructStep):
-            lines.append(f"{indent}construct {a.name} : {a.type} = {a.value} by {a.by}.")
-        elif isinstance(a, CurrentGoalStep):
-            lines.append(f"{indent}current goal: {a.term}.")
-        elif isinstance(a, (GoalBlock, HaveBlock)):
-            keyword = "goal" if isinstance(a, GoalBlock) else "have"
-            lines.append(f"{indent}{keyword} {a.term} {{")
-            lines.extend(render_actions(a.actions, indent + "    "))
-            lines.append(f"{indent}}}")
-        elif isinstance(a, HaltStep):
-            lines.append(f"{indent}halt.")
-        elif isinstance(a, Using):
-            lines.append(f"{indent}using {', '.join(a.names)}.")
-        else:  # pragma: no cover
-            raise TypeError(f"cannot render {a!r}")
-    return lines
-
-
-def render_block(block: ProofBlock) -> str:
-    body = "\n".join(render_actions(block.actions))
-    return f"{block.kind} {block.name} : {block.statement} {{\n{body}\n}}\n"
-
-
-# -- positions in terms and blocks ---------------------------------------------------------------
-
-
-def children(t: Term) -> list[Term]:
-    k = type(t)
-    if k is App:
-        return [t.fn, *t.args]
-    if k is Arrow:
-        return [i.type if type(i) is Decl else i for i in t.inputs] + [t.output]
-    if k is Lambda:
-        return [p.type for p in t.params] + [t.body]
-    return []
-
-
-def with_children(t: Term, kids: list[Term]) -> Term:
-    k = type(t)
-    if k is App:
-        return App(kids[0], tuple(kids[1:]))
-    if k is Arrow:
-        inputs = tuple(
-            Decl(i.name, kid) if type(i) is Decl else kid for i, kid in zip(t.inputs, kids)
-        )
-        return Arrow(inputs, kids[-1])
-    if k is Lambda:
-        params = tuple(Decl(p.name, kid) for p, kid in zip(t.params, kids))
-        return Lambda(params, kids[-1])
-    return t
-
-
-def positions(t: Term, prefix: tuple[int, ...] = ()) -> Iterator[tuple[tuple[int, ...], Term]]:
-    """Every subterm occurrence (pre-order) with its path of child indices."""
-    yield prefix, t
-    for i, kid in enumerate(children(t)):
-        yield from positions(kid, prefix + (i,))
-
-
-def replace_at(t: Term, path: tuple[int, ...], new: Term) -> Term:
-    if not path:
-        return new
-    kids = children(t)
-    kids[path[0]] = replace_at(kids[path[0]], path[1:], new)
-    return with_children(t, kids)
-
-
-def replace_all(t: Term, old: Term, new: Term) -> Term:
-    if t == old:
-        return new
-    kids = children(t)
-    if not kids:
-        return t
-    return with_children(t, [replace_all(k, old, new) for k in kids])
-
-
-# A slot is where a term sits in a block: ("statement",) or (i, j, …, field) for a field of
-# the action reached by the indices (nested through goal/have blocks).
-Slot = tuple
-
-_TERM_FIELDS = {
-    ShowStep: ("type",),
-    IntroStep: ("type",),
-    ConstructStep: ("type", "value"),
-    CurrentGoalStep: ("term",),
-    GoalBlock: ("term",),
-    HaveBlock: ("term",),
-}
-
-
-def term_slots(block: ProofBlock) -> list[Slot]:
-    slots: list[Slot] = [("statement",)]
-
-    def rec(actions, prefix):
-        for i, a in enumerate(actions):
-            for name in _TERM_FIELDS.get(type(a), ()):
-                slots.append(prefix + (i, name))
-            if isinstance(a, (GoalBlock, HaveBlock)):
-                rec(a.actions, prefix + (i,))
-
-    rec(block.actions, ())
-    return slots
-
-
-def action_lists(block: ProofBlock) -> list[tuple[int, ...]]:
-    """Paths to every action list of a block: () for the body, (i, …) for nested blocks."""
-    out: list[tuple[int, ...]] = [()]
-
-    def rec(actions, prefix):
-        for i, a in enumerate(actions):
-            if isinstance(a, (GoalBlock, HaveBlock)):
-                out.append(prefix + (i,))
-                rec(a.actions, prefix + (i,))
-
-    rec(block.actions, ())
-    return out
-
-
-def get_actions(block: ProofBlock, path: tuple[int, ...]) -> tuple:
-    actions = block.actions
-    for i in path:
-        actions = actions[i].actions
-    return actions
-
-
-def set_actions(block: ProofBlock, path: tuple[int, ...], new: tuple) -> ProofBlock:
-    def rec(actions, path):
-        if not path:
-            return tuple(new)
-        i = path[0]
-        inner = dataclasses.replace(actions[i], actions=rec(actions[i].actions, path[1:]))
-        return actions[:i] + (inner,) + actions[i + 1 :]
-
-    return dataclasses.replace(block, actions=rec(block.actions, path))
-
-
-def get_slot(block: ProofBlock, slot: Slot) -> Term:
-    if slot == ("statement",):
-        return block.statement
-    actions = block.actions
-    for i in slot[:-2]:
-        actions = actions[i].actions
-    return getattr(actions[slot[-2]], slot[-1])
-
-
-def set_slot(block: ProofBlock, slot: Slot, term: Term) -> ProofBlock:
-    if slot == ("statement",):
-        return dataclasses.replace(block, statement=term)
-    path, i, name = slot[:-2], slot[-2], slot[-1]
-    actions = get_actions(block, path)
-    changed = dataclasses.replace(actions[i], **{name: term})
-    return set_actions(block, path, actions[:i] + (changed,) + actions[i + 1 :])
-
-
-def block_terms(block: ProofBlock) -> list[Term]:
-    return [get_slot(block, s) for s in term_slots(block)]
-
-
-def all_steps(actions) -> Iterator:
-    for a in actions:
-        yield a
-        if isinstance(a, (GoalBlock, HaveBlock)):
-            yield from all_steps(a.actions)
 
 
 # -- the material a mutation draws on ------------------------------------------------------------
@@ -335,6 +207,9 @@ class Material:
     steps: list = field(default_factory=list)
     arrows: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # names a renamed intro may take
+    arrow_types: dict[str, Term] = field(default_factory=dict)  # arrow name -> its type
+    theory_decls: list[Declare] = field(default_factory=list)  # the theory's declarations
+    theory_names: frozenset[str] = frozenset()
 
     def kind(self, t: Term) -> str:
         return kind_of(t, self.theory)
@@ -400,8 +275,9 @@ def _closed(t: Term, theory: str) -> bool:
 def material(source: Source) -> Material:
     m = Material(source.theory)
     seen: set[Term] = set()
-    for block in source.blocks:
-        for t in block_terms(block):
+    decl_terms = [t for d in source.decls for t in (d.type, d.value) if t is not None]
+    for terms in [decl_terms] + [block_terms(b) for b in source.blocks]:
+        for t in terms:
             for _path, sub in positions(t):
                 if sub not in seen:
                     seen.add(sub)
@@ -409,16 +285,19 @@ def material(source: Source) -> Material:
                     m.terms.setdefault(kind, []).append(sub)
                     if _closed(sub, source.theory) and kind in SORTS[source.theory]:
                         m.closed.setdefault(kind, []).append(sub)
+    for block in source.blocks:
         m.steps.extend(
             s for s in all_steps(block.actions) if not isinstance(s, (GoalBlock, HaveBlock))
         )
-    arrows = [
-        i.name
-        for i in parse_file(source.prelude)
-        if isinstance(i, Declare) and type(i.type) is Arrow
-    ]
-    arrows += [b.name for b in source.blocks if type(b.statement) is Arrow]
-    m.arrows = sorted(set(arrows)) + list(BUILTINS)
+    prelude = [i for i in parse_file(source.prelude) if isinstance(i, Declare)]
+    m.theory_names = theory_names(source.theory)
+    m.theory_decls = [d for d in prelude if d.name in m.theory_names and d.name != "prop"]
+    for name, ty in [(d.name, d.type) for d in prelude + list(source.decls)] + [
+        (b.name, b.statement) for b in source.blocks
+    ]:
+        if type(ty) is Arrow and name != "=":
+            m.arrow_types.setdefault(name, ty)
+    m.arrows = sorted(set(m.arrow_types) | {"="}) + list(BUILTINS)
     names: set[str] = set()
     for block in source.blocks:
         for t in block_terms(block):
@@ -431,40 +310,6 @@ def material(source: Source) -> Material:
     names.update(f"_{k}" for k in (1, 2, 3))
     m.names = sorted(names - {"=", "prop", "type"})
     return m
-
-
-# Neighbouring terms per theory: (wrap, unwrap-able functions, interchangeable functions).
-_WRAP = {"nat-add": "s", "nat-mul": "s", "groups": "inv", "propositional-logic": "not"}
-_SWAPS = {
-    "nat-add": (),
-    "nat-mul": (("+", "*"),),
-    "groups": (),
-    "propositional-logic": (("and", "or"), ("or", "iff"), ("iff", "and")),
-}
-_NOT_VALUES = {"=", "s", "+", "*", "op", "inv", "not", "and", "or", "iff", "nat", "G", "prop"}
-
-
-def neighbours(t: Term, theory: str) -> list[Term]:
-    """Terms one small step away from `t`: `z` → `(s z)`, `(s x)` → `x`, `+` → `*`, …"""
-    out: list[Term] = []
-    wrap = _WRAP[theory]
-    if type(t) is App and type(t.fn) is Atom and t.fn.name == wrap and len(t.args) == 1:
-        out.append(t.args[0])
-    if (type(t) is Atom and t.name not in _NOT_VALUES) or (
-        type(t) is App and not (type(t.fn) is Atom and t.fn.name == "=")
-    ):
-        out.append(App(Atom(wrap), (t,)))
-    if type(t) is Atom:
-        for a, b in _SWAPS[theory]:
-            if t.name == a:
-                out.append(Atom(b))
-            elif t.name == b:
-                out.append(Atom(a))
-    if type(t) is App and len(t.args) >= 2:
-        args = list(t.args)
-        args[0], args[1] = args[1], args[0]
-        out.append(App(t.fn, tuple(args)))
-    return [n for n in out if n != t]
 
 
 # -- mutation operators ----------------------------------------------------------------------------
@@ -744,7 +589,7 @@ def _step(block: ProofBlock, slot: Slot):
     return get_actions(block, slot[:-2])[slot[-2]]
 
 
-OPERATORS: dict[str, Operator] = {
+BLOCK_OPERATORS: dict[str, Operator] = {
     "swap_subterms": swap_subterms,
     "replace_subterm": replace_subterm,
     "replace_everywhere": replace_everywhere,
@@ -761,6 +606,26 @@ OPERATORS: dict[str, Operator] = {
     "instantiate_variable": instantiate_variable,
 }
 
+DraftOperator = Callable[[random.Random, Draft, Material], "Draft | None"]
+
+
+def _on_block(operator: Operator) -> DraftOperator:
+    """An operator on the block of a draft (its declarations unchanged)."""
+
+    def run(rng: random.Random, draft: Draft, mat: Material) -> Draft | None:
+        block = operator(rng, draft.block, mat)
+        return None if block is None else Draft(draft.decls, block)
+
+    run.__doc__ = operator.__doc__
+    return run
+
+
+# Every operator works on a draft (declarations, block); those of `mutation_binders` introduce
+# shadowing binders and definitions with lambdas.
+OPERATORS: dict[str, DraftOperator] = {
+    **{name: _on_block(op) for name, op in BLOCK_OPERATORS.items()},
+    **mutation_binders.OPERATORS,
+}
 
 # How often each operator is drawn: the ones that (almost) always break a proof less often, the
 # ones that tend to keep it checkable (and so probe what the checker accepts) more often.
@@ -771,7 +636,12 @@ WEIGHTS = {
     "transplant_step": 1.5,
     "rename_intro": 1.5,
     "instantiate_variable": 2.0,
+    **mutation_binders.WEIGHTS,
 }
+
+# How often a mutant starts from an attack file, and from the seeds of `mutation_seeds`.
+ATTACK_SHARE = 0.1
+SEED_SHARE = 0.25
 
 
 # -- mutants ---------------------------------------------------------------------------------------
@@ -785,10 +655,15 @@ class Mutant:
     block: str  # name of the mutated block
     operators: tuple[str, ...]
     prelude: str  # the theory text
-    text: str  # earlier blocks it depends on, then the mutated block
+    text: str  # declarations, earlier blocks it depends on, then the mutated block
 
     def full_text(self) -> str:
         return self.prelude + "\n" + self.text
+
+    @property
+    def involves(self) -> set[str]:
+        """The kinds of binder trouble its text has: "shadowing", "lambda definition"."""
+        return mutation_binders.involvement(self.text)
 
 
 def _dependencies(source: Source, index: int, block: ProofBlock) -> list[ProofBlock]:
@@ -817,27 +692,42 @@ def mutant(seed: int, theory: str | None = None) -> Mutant:
     """The mutant of a given seed (of a theory drawn by the seed unless `theory` is given)."""
     rng = random.Random(seed)
     theory = theory or THEORIES[seed % len(THEORIES)]
-    source = rng.choice(sources_of(theory))
+    pool = sources_of(theory)
+    seeds = [s for s in pool if s.label.startswith("seeds:")]
+    attacks = attack_sources(theory)
+    draw = rng.random()
+    if attacks and draw < ATTACK_SHARE:
+        source = rng.choice(attacks)
+    elif seeds and draw < ATTACK_SHARE + SEED_SHARE:
+        source = rng.choice(seeds)
+    else:
+        source = rng.choice([s for s in pool if s not in seeds] or pool)
     index = rng.randrange(len(source.blocks))
-    original = source.blocks[index]
+    original = Draft(source.decls, source.blocks[index])
     mat = material(source)
     names = list(OPERATORS)
     weights = [WEIGHTS.get(name, 1.0) for name in names]
     for _attempt in range(20):
         count = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
-        block = original
+        draft = original
         applied: list[str] = []
         for _ in range(count):
             name = rng.choices(names, weights)[0]
-            changed = OPERATORS[name](rng, block, mat)
-            if changed is not None and changed != block:
-                block = changed
+            changed = OPERATORS[name](rng, draft, mat)
+            if changed is not None and changed != draft:
+                draft = changed
                 applied.append(name)
-        if applied and render_block(block) != render_block(original):
+        if applied and render_draft(draft) != render_draft(original):
             break
-    deps = _dependencies(source, index, block)
-    text = "\n".join(render_block(b) for b in deps + [block])
-    return Mutant(seed, source.label, theory, block.name, tuple(applied), source.prelude, text)
+    deps = _dependencies(source, index, draft.block)
+    parts = [render_decl(d) for d in draft.decls] + [render_block(b) for b in deps]
+    text = "\n".join(parts + [render_block(draft.block)])
+    block = draft.block.name
+    return Mutant(seed, source.label, theory, block, tuple(applied), source.prelude, text)
+
+
+def render_draft(draft: Draft) -> str:
+    return "".join(render_decl(d) + "\n" for d in draft.decls) + render_block(draft.block)
 
 
 def mutants(count: int, seed: int = 0, theory: str | None = None) -> Iterator[Mutant]:
@@ -894,131 +784,3 @@ def check_mutant(m: Mutant) -> Outcome:
         reasons = [why for a in audits for _f, why in a.uninterpretable]
         return Outcome(m, "uninterpretable", "; ".join(reasons[:3]), audits)
     return Outcome(m, "true", "", audits)
-
-
-# -- random walks through proof states -------------------------------------------------------------
-
-
-@cache
-def _derivation(theory: str):
-    return load_theory_text(load_theory(theory).text)
-
-
-def walk_roots(variants: int = 0) -> list[tuple[str, tuple[str, ...], str]]:
-    """(theory, premises, goal) of every golden root goal: proofs.jsonl records with their own
-    premises, then the actions.jsonl.gz roots with the theory's premises; with `variants`,
-    also that many altered goals per root (mostly false: a walk must never close them)."""
-    premises = {(r["theory"], r["goal"]): tuple(r["premises"]) for r in golden_proof_records()}
-    roots = [
-        (theory, premises.get((theory, goal), load_theory(theory).premises), goal)
-        for theory, goal in golden_root_goals()
-    ]
-    altered = []
-    for theory, prem, goal in roots:
-        rng = random.Random(f"{theory}:{goal}")
-        for _ in range(variants):
-            changed = altered_goal(parse_term(goal), theory, rng)
-            if changed is None:
-                continue
-            try:
-                new_proof_state(_derivation(theory), prem, changed)
-            except PeanoError:
-                continue  # an ill-typed variant
-            altered.append((theory, prem, str(changed)))
-    return roots + list(dict.fromkeys(altered))
-
-
-def altered_goal(goal: Term, theory: str, rng: random.Random) -> Term | None:
-    """A goal one small change away: a neighbouring subterm, a dropped input, a flipped
-    equation."""
-    sites = list(positions(goal))
-    options: list[Term] = []
-    for path, t in sites:
-        options.extend(replace_at(goal, path, n) for n in neighbours(t, theory))
-        if _is_eq(t):
-            options.append(replace_at(goal, path, App(t.fn, (t.args[1], t.args[0]))))
-        if type(t) is Arrow and len(t.inputs) > 1:
-            for i in range(len(t.inputs)):
-                rest = Arrow(t.inputs[:i] + t.inputs[i + 1 :], t.output)
-                options.append(replace_at(goal, path, rest))
-    options = [o for o in options if o != goal and not unbound_parameters(o)]
-    return rng.choice(options) if options else None
-
-
-def unbound_parameters(t: Term, bound: frozenset[str] = frozenset()) -> set[str]:
-    """The parameters of `t` used outside the scope of a binder of theirs."""
-    if type(t) is Atom:
-        return {t.name} if t.is_param and t.name not in bound else set()
-    if type(t) is Arrow:
-        out: set[str] = set()
-        for inp in t.inputs:
-            if type(inp) is Decl:
-                out |= unbound_parameters(inp.type, bound)
-                bound = bound | {inp.name}
-            else:
-                out |= unbound_parameters(inp, bound)
-        return out | unbound_parameters(t.output, bound)
-    return set().union(*(unbound_parameters(k, bound) for k in children(t)))
-
-
-@dataclass
-class Walk:
-    """A random walk: the states it reached, the states whose goal an action closed, and the
-    backward steps it took (a state and the subgoals an action left)."""
-
-    theory: str
-    goal: str
-    states: list = field(default_factory=list)
-    closed: list = field(default_factory=list)
-    splits: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # (state, action, error) of offered actions
-
-
-def random_walk(theory: str, premises, goal: str, rng: random.Random, max_steps: int = 8) -> Walk:
-    """A seeded random walk of at most `max_steps` actions from `goal`.
-
-    At each state the actions are tried in random order and the first one that leaves a state
-    with actions of its own is taken (so walks do not stop at the many dead-end level-2
-    states); a random one of its children is the next state. Every action tried is recorded:
-    one that closes the goal, and one that splits it into subgoals.
-    """
-    state = new_proof_state(_derivation(theory), premises, goal)
-    walk = Walk(theory, goal, [state])
-    for _ in range(max_steps):
-        actions = list(state.actions())
-        rng.shuffle(actions)
-        for action in actions:
-            try:
-                children = state.execute(action)
-            except PeanoError as e:  # an offered action should not fail; recorded
-                walk.errors.append((state, str(action), e))
-                continue
-            if not children and isinstance(action, (Intro, SelectConstruction, SelectGoals)):
-                walk.closed.append((state, str(action)))
-            elif isinstance(action, SelectGoals):
-                walk.splits.append((state, str(action), action.goals))
-            live = [child for child in children if child.actions()]
-            if live:
-                state = rng.choice(live)
-                walk.states.append(state)
-                break
-        else:
-            break
-    return walk
-
-
-def facts_of_walk(walk: Walk) -> list[Fact]:
-    """What a walk claims: every object created in every state it reached (see
-    `models.facts_of_state`), the goal of every state an action closed, and for every backward
-    step, the goal under its subgoals as hypotheses."""
-    facts: list[Fact] = []
-    for state in walk.states:
-        facts.extend(facts_of_state(state, walk.theory))
-    for state, action in walk.closed:
-        context = context_of_state(state, walk.theory)
-        facts.append(Fact(state.goal, context, f"goal {state.goal} closed by {action}"))
-    for state, action, subgoals in walk.splits:
-        context = context_of_state(state, walk.theory)
-        context += tuple(("hyp", None, g) for g in subgoals)
-        facts.append(Fact(state.goal, context, f"goal {state.goal} split by {action}"))
-    return facts
