@@ -355,27 +355,7 @@ def _subst(t: Term, name: str, value: Term, free_box: list[set[str]]) -> Term:
 
 def all_names(t: Term) -> set[str]:
     """Every name in `t`: its atoms and its binders' names."""
-    names = set(term_info(t)[0])
-    stack = [t]
-    while stack:
-        u = stack.pop()
-        k = type(u)
-        if k is Decl:
-            names.add(u.name)  # type: ignore[attr-defined]
-            stack.append(u.type)  # type: ignore[attr-defined]
-        elif k is App:
-            stack.append(u.fn)  # type: ignore[attr-defined]
-            stack.extend(u.args)  # type: ignore[attr-defined]
-        elif k is Arrow:
-            stack.extend(u.inputs)  # type: ignore[attr-defined]
-            stack.append(u.output)  # type: ignore[attr-defined]
-        elif k is Lambda:
-            stack.extend(u.params)  # type: ignore[attr-defined]
-            stack.append(u.body)  # type: ignore[attr-defined]
-        elif k is PatDecl:
-            stack.append(u.pattern)  # type: ignore[attr-defined]
-            stack.append(u.type)  # type: ignore[attr-defined]
-    return names
+    return {a.name for a in atoms(t)}
 
 
 def rebind(t: Term, old: str, new: str) -> Term:
