@@ -50,10 +50,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from reference_beta import NormalisationLimit, Normaliser, alpha_equal
+from reference_beta import NormalisationLimit, Normaliser, alpha_equal, nameless
 
-from telos.peano import App, Arrow, Atom, Decl, Lambda, parse_term
+from telos.peano import App, Arrow, Atom, Decl, Lambda, parse_file, parse_term
+from telos.peano.syntax import Declare
 from telos.peano.terms import Term
+from telos.theories import load_theory
 
 __all__ = [
     "THEORIES",
@@ -514,6 +516,8 @@ def counterexample(
     Raises Uninterpretable if the fact or a hypothesis has no meaning in the models.
     """
     context = tuple(context)
+    if nameless(fact) in _axioms(theory):
+        return None  # the models satisfy their theory's axioms, induction included
     binders, conclusion = _peel(fact)
     if binders:
         c = _Compiler(theory)
@@ -531,6 +535,17 @@ def counterexample(
             assignment = ", ".join(f"{n}={v}" for n, v in zip(names, found))
             return f"in {model.name}" + (f" with {assignment}" if assignment else "")
     return None
+
+
+@cache
+def _axioms(theory: str) -> frozenset:
+    """The statements of a theory's axioms, up to the names of their binders."""
+    constants = set(SIGNATURES[theory]) | set(SORTS[theory]) | {"=", "prop", "type"}
+    return frozenset(
+        nameless(item.type)
+        for item in parse_file(load_theory(theory).text)
+        if isinstance(item, Declare) and item.value is None and item.name not in constants
+    )
 
 
 def typing_error(value: Term, ty: Term, context: Iterable[Entry], theory: str) -> str | None:

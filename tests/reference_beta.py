@@ -210,6 +210,11 @@ def alpha_equal(t1: Term, t2: Term) -> bool:
     return _nameless(t1, ()) == _nameless(t2, ())
 
 
+def nameless(t: Term):
+    """`t` with every bound occurrence replaced by its binder's de Bruijn index (a tuple)."""
+    return _nameless(t, ())
+
+
 def _nameless(t: Term, scope: tuple[str, ...]):
     k = type(t)
     if k is Atom:

@@ -28,7 +28,17 @@ from reference_beta import (
     substitute,
 )
 
-from telos.peano import App, Arrow, Atom, BlockResult, Decl, Lambda, parse_file, parse_term
+from telos.peano import (
+    App,
+    Arrow,
+    Atom,
+    BlockResult,
+    Decl,
+    Lambda,
+    check_text,
+    parse_file,
+    parse_term,
+)
 from telos.peano.syntax import ProofBlock
 from telos.peano.terms import Term
 from telos.theories import load_theory
@@ -243,3 +253,59 @@ P : [nat -> prop] = (lambda ('x : nat) (s 'x)).
 """
     )
     assert audits["before"].verdict == "true"
+
+
+def test_a_definition_stated_as_an_axiom_of_the_theory_claims_what_the_models_satisfy():
+    audits = _audit(
+        """ind : [('q : [nat -> prop]) -> ('q z) -> [('m : nat) -> ('q 'm) -> ('q (s 'm))] ->
+       [('m : nat) -> ('q 'm)]] = nat_ind.
+theorem t : (= z z) { show (= z z) by ind. }
+"""
+    )
+    assert audits["t"].verdict != "uninterpretable"
+
+
+# -- the checker on false lemmas made of definitions and shadowing ---------------------------------
+
+FALSE_LEMMAS_WITH_DEFINITIONS = {
+    # a repeated parameter name: the second binds; (D z (s z)) is (s z)
+    "repeated_parameter": """D : [nat -> nat -> nat] = (lambda ('a : nat, 'a : nat) 'a).
+theorem t : (= (D z (s z)) z) { show (= z z) by eq_refl. }
+""",
+    # the inner lambda's 'x must not capture the argument x
+    "capture_in_a_definition": """K : [nat -> [nat -> prop]] =
+    (lambda ('y : nat) (lambda ('x : nat) (= 'x 'y))).
+theorem t : [('x : nat) -> ((K 'x) z)] { intro x : nat. show (= z z) by eq_refl. }
+""",
+    # a binder named like a definition is not the definition
+    "binder_named_like_a_definition": """one : nat = (s z).
+theorem t : [('one : nat) -> (= 'one one)] { intro x : nat. show (= x x) by eq_refl. }
+""",
+    # an intro named like a definition gets a fresh name; `one` stays the definition
+    "intro_named_like_a_definition": """one : nat = (s z).
+theorem t : [('x : nat) -> (= 'x one)] { intro one : nat. show (= one one) by eq_refl. }
+""",
+    # a definition whose value proves another statement (D2)
+    "definition_of_another_statement": """f : [('n : nat) -> (= (+ 'n z) z)] = +_z.
+theorem t : (= (+ (s z) z) z) { show (= (+ (s z) z) z) by f. }
+""",
+    # a lambda as the proof of a wrong statement
+    "lambda_proof_of_a_wrong_statement": """f : [('n : nat) -> (= (+ 'n z) z)] =
+    (lambda ('n : nat) (+_z 'n)).
+theorem t : (= (+ (s z) z) z) { show (= (+ (s z) z) z) by f. }
+""",
+    # a second declaration does not replace the first (S7)
+    "redeclared_definition": """A : nat = z.
+A : nat = (s z).
+theorem t : (= A (s z)) { show (= (s z) (s z)) by eq_refl. }
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(FALSE_LEMMAS_WITH_DEFINITIONS))
+def test_the_checker_accepts_no_false_lemma_made_of_definitions(case):
+    text = FALSE_LEMMAS_WITH_DEFINITIONS[case]
+    prelude = load_theory("nat-add").text
+    results = check_text(text, prelude=prelude)
+    assert not [r for r in results if r.name == "t"][0].ok
+    assert _audit(text)["t"].verdict == "false"  # the lemma is false indeed
