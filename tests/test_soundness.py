@@ -2,9 +2,12 @@
 
 The oracle (`models.py`) evaluates statements in small models (naturals modulo n and
 truncated naturals, small abelian groups, truth tables) without asking the kernel anything.
-These tests check that the oracle is not vacuous, then mutate valid proofs (`mutants.py`)
-and random-walk proof states, and require every statement and every fact that the kernel
-accepts or creates to hold in every model.
+These tests check that the oracle is not vacuous, then mutate valid proofs (`mutants.py`,
+with the operators of `mutation_binders.py` that introduce shadowing binders and definitions
+with lambdas) and random-walk proof states (`walks.py`), and require every statement, every
+fact and every definition that the kernel accepts or creates to hold in every model; an
+accepted mutant the models cannot read fails too. The oracle's reading of definitions and
+lambdas is tested in `test_oracle_definitions.py`, the attack files in `test_attacks.py`.
 
 The tests at the end are false lemmas that a checker following the letter of SPEC accepts
 (each exploits a name capture: docs/kernel.md lists the fixes); ours must reject them all.
