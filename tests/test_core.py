@@ -179,9 +179,31 @@ def test_a_proof_term_the_elaborator_gets_wrong_is_refused_by_the_driver():
     # core's. Here it claims the false `(= (s z) z)` with the proof term of `(= (+ z z) z)`.
     items = load_items(NAT_ADD) + load_items("theorem bad : (= (s z) z) { halt. }")
     proposed = App(Var("+_z"), (Var("z"),))
-    verdicts = Checker(lambda block, file, passed: proposed, lambda item, file: None).feed(items)
+    script = from_named(parse_term("prop"))  # no steps
+
+    def elaborate(block, file, passed):
+        return proposed, script
+
+    verdicts = Checker(elaborate, lambda item, file: None).feed(items)
     assert [(v.block.name, v.ok) for v in verdicts] == [("bad", False)]
     assert "core refuses the proof" in verdicts[0].message
+
+
+def test_steps_after_the_goal_is_closed_are_checked_by_the_core_too():
+    text = """
+    theorem dead_have : (= z z) {
+        show (= z z) by eq_refl.
+        have [('b : nat) -> ['b -> 'b]] { intro x : nat. intro h : x. }
+    }
+    theorem dead_goal : (= z z) {
+        show (= z z) by eq_refl.
+        goal [z -> z] { intro h : z. }
+    }
+    theorem live : (= z z) {
+        show (= z z) by eq_refl.
+        have (= (+ z z) z) { show (= (+ z z) z) by +_z. }
+    }"""
+    assert verdicts(text) == {"dead_have": False, "dead_goal": False, "live": True}
 
 
 def test_a_lemma_is_available_only_once_the_core_accepts_it():

@@ -20,6 +20,7 @@ from .terms import (
     Arrow,
     Atom,
     Decl,
+    Lambda,
     PatDecl,
     Term,
     all_names,
@@ -27,6 +28,7 @@ from .terms import (
     apply_unifier,
     free_params,
     fresh_param,
+    is_param,
     match,
     subst,
     term_info,
@@ -41,12 +43,16 @@ class ArrowUses:
     # -- forward use of an arrow (§4.4) -----------------------------------------------------
 
     def forward_results(
-        self, name: str, preconditions: tuple[PatDecl, ...] = ()
+        self, name: str, preconditions: tuple[PatDecl, ...] = (), target: Term | None = None
     ) -> list[tuple[Term, Term]]:
         """Every `(value, type)` obtained by applying arrow `name` to objects of the context.
 
         `preconditions` are the ghost inputs of a `#forward` annotation. No redundancy filter
         (the proof-state API applies it) and no de-duplication beyond §4.4's per-prefix one.
+        With an evaluated `target`, only results that can have that type are listed (in the
+        same order): a declared input that the arrow's output fixes is tried only with the
+        first object whose value is the one the target shows there. The checker asks so
+        first, since a context of many objects makes the full list costly.
         """
         if name in BUILTIN_SET:
             return self.builtin_results(name)
@@ -55,14 +61,36 @@ class ArrowUses:
             return []
         arrow = d.type
         inputs = tuple(preconditions) + arrow.inputs  # type: ignore[attr-defined]
-        objects = [
-            (n, o.evaluated, o.type) for n, o in self.defs.items() if not n.startswith("!tac")
-        ]
+        objects: list[tuple[str, Term, Term]] = []  # the candidates, listed when first needed
         out: list[tuple[Term, Term]] = []
+        forced: dict[str, Term] = {}
+        if target is not None:
+            if not self._fixes_inputs(arrow, target, forced):  # type: ignore[arg-type]
+                return []
         self._forward(
-            Atom(name), inputs, 0, len(preconditions), arrow.output, {}, (), objects, out  # type: ignore[attr-defined]
+            Atom(name), inputs, 0, len(preconditions), arrow.output, {}, (), objects, out,  # type: ignore[attr-defined]
+            forced,
         )
         return out
+
+    def _fixes_inputs(self, arrow: Arrow, target: Term, forced: dict[str, Term]) -> bool:
+        """Fill `forced` with the values the target gives the arrow's declared inputs, by
+        matching its output; False when no result can have that type. Only where that is
+        exact: distinct binder names, and an output that evaluation cannot reshape (no
+        lambda, no application of a parameter, no atom with a value)."""
+        names = [i.name for i in arrow.inputs if type(i) is Decl]
+        if len(set(names)) != len(names):
+            return True  # nothing forced: the full enumeration
+        for t in _subterms(arrow.output):
+            if type(t) is Lambda or (type(t) is App and is_param(t.fn)):  # type: ignore[attr-defined]
+                return True
+            if type(t) is Atom and t.name in self.valued:  # type: ignore[attr-defined]
+                return True
+        unifier: dict[str, Term] = {}
+        if not match(arrow.output, target, unifier):
+            return False
+        forced.update((n, v) for n, v in unifier.items() if n in names)
+        return True
 
     def _forward(
         self,
@@ -75,6 +103,7 @@ class ArrowUses:
         args: tuple[Term, ...],
         objects: list[tuple[str, Term, Term]],
         out: list[tuple[Term, Term]],
+        forced: dict[str, Term],
     ) -> None:
         if k == len(inputs):
             out.append((App(fn, args[n_ghost:]), self.eval(output)))
@@ -91,7 +120,9 @@ class ArrowUses:
         else:
             value_pattern = None
             type_pattern = current
-        candidates = objects
+        candidates = None
+        if kind is Decl and current.name in forced and value_pattern == Atom(current.name):  # type: ignore[attr-defined]
+            value_pattern = forced[current.name]  # type: ignore[attr-defined]  # only this value fits
         if value_pattern is not None and not any(
             n.startswith("'") for n in term_info(value_pattern)[0]
         ):
@@ -103,6 +134,14 @@ class ArrowUses:
             if not first.startswith("!tac"):  # else: scan, the first allowed one may be later
                 o = self.defs[first]
                 candidates = [(first, o.evaluated, o.type)]
+        if candidates is None:
+            if not objects:
+                objects.extend(
+                    (n, o.evaluated, o.type)
+                    for n, o in self.defs.items()
+                    if not n.startswith("!tac")
+                )
+            candidates = objects
         tried: set[Term] = set()
         for cand, cand_value, cand_type in candidates:
             if cand_value in tried:
@@ -146,6 +185,7 @@ class ArrowUses:
                 args + (Atom(cand),),
                 objects,
                 out,
+                forced,
             )
 
     # -- built-in rules (§2.9) ---------------------------------------------------------------
@@ -310,3 +350,19 @@ def _uncurried(t: Term) -> Term:
     if type(output) is Arrow:
         return Arrow(t.inputs + output.inputs, output.output)  # type: ignore[attr-defined]
     return t if output is t.output else Arrow(t.inputs, output)  # type: ignore[attr-defined]
+
+
+def _subterms(t: Term) -> Iterator[Term]:
+    """Every node of `t`, binders' types included."""
+    yield t
+    k = type(t)
+    if k is App:
+        yield from _subterms(t.fn)  # type: ignore[attr-defined]
+        for a in t.args:  # type: ignore[attr-defined]
+            yield from _subterms(a)
+    elif k is Arrow or k is Lambda:
+        for i in t.inputs if k is Arrow else t.params:  # type: ignore[attr-defined]
+            yield from _subterms(i)
+        yield from _subterms(t.output if k is Arrow else t.body)  # type: ignore[attr-defined]
+    elif k is Decl:
+        yield from _subterms(t.type)  # type: ignore[attr-defined]

@@ -12,14 +12,15 @@ annotations, plus the statements of its proof blocks that check.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import core
 from .core import CoreError
 from .derivation import Derivation
 from .errors import PeanoError, ProofError, TypeCheckError
-from .language import BUILTIN_SET, is_builtin_app, is_numeric_atom
+from .language import BUILTIN_SET, EQ, is_builtin_app, is_numeric_atom
 from .syntax import (
     ApplyStep,
     Assume,
@@ -38,7 +39,7 @@ from .syntax import (
     Using,
     VerifyBlock,
 )
-from .terms import Arrow, Atom, Decl, Pos, Term, apply_unifier, atoms, free_variables, subst
+from .terms import App, Arrow, Atom, Decl, Pos, Term, apply_unifier, atoms, free_variables, subst
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,11 @@ class _Goals:
         """The open goal is proven by `proof` (in the context of the trail so far)."""
         if self.root is None and len(self.goals) == 1 and self.applied is None:
             self.root = _wrap(self.trail, proof)
+
+    def script(self) -> core.Term:
+        """Every step as a chain of `let`s and `λ`s: what each claims, checked even where the
+        goal was already closed (a `have` or `goal` block's proof term holds its steps)."""
+        return _wrap(self.trail, core.from_named(Atom("prop")))
 
     def proof(self, pos: Pos) -> core.Term:
         """The proof term of the block's statement (the goals are all discharged)."""
@@ -252,21 +258,26 @@ class _Scope:
         return self.base.copy()
 
 
-def _check_proof_block(block: ProofBlock, d: Derivation, goals: _Goals) -> core.Term:
-    """Run the block's steps in `d`; return the proof term of its statement."""
+def _check_proof_block(
+    block: ProofBlock, d: Derivation, goals: _Goals
+) -> tuple[core.Term, core.Term]:
+    """Run the block's steps in `d`; return the proof term of its statement and the script
+    of all its steps."""
     _no_numeric_atoms(block.statement)
     require_closed(d, block.statement)
     d._walk(block.statement, d.fresh("goal"), True)
     _run(d, goals, block.actions)
     if goals.proven < len(goals.goals):
         raise ProofError(f"proof goal is still open: {goals.goals[goals.proven]}", _end_pos(block))
-    return goals.proof(block.pos)
+    return goals.proof(block.pos), goals.script()
 
 
-def _check_verify_block(block: VerifyBlock, d: Derivation, goals: _Goals) -> core.Term:
+def _check_verify_block(
+    block: VerifyBlock, d: Derivation, goals: _Goals
+) -> tuple[None, core.Term]:
     """Run the script in `d`; return its facts as a chain the core types."""
     _run(d, goals, block.items)
-    return _wrap(goals.trail, core.from_named(Atom("prop")))
+    return None, goals.script()
 
 
 def _end_pos(block: ProofBlock) -> Pos:
@@ -405,7 +416,7 @@ def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> Iterable[tup
     if d.lookup(arrow) is None:
         goals.warnings.append(f"no arrow {arrow} in context")
         raise ProofError(f"{arrow} is not defined here (no arrow {arrow} in context)", pos)
-    return d.forward_results(arrow)
+    return _lazy(lambda: d.forward_results(arrow))
 
 
 def _describe(d: Derivation, arrow: str) -> str:
@@ -429,6 +440,11 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
     """`show T by A.`: the first result of A whose type is equivalent to T becomes a fact."""
     _no_numeric_atoms(step.type)
     results = _results(d, goals, step.by, step.by_pos)
+    # First the results that can state the target, found from it; then, lazily, all of them.
+    if step.by == "rewrite":
+        results = itertools.chain(_rewrites_to(d, d.eval(step.type)), results)
+    elif step.by not in BUILTIN_SET:
+        results = itertools.chain(d.forward_results(step.by, target=d.eval(step.type)), results)
     for value, type_ in results:
         if d.equivalent(type_, step.type) and _typed_as(d, value, type_):
             name = d.fresh(f"_{d.next_id()}")
@@ -437,6 +453,59 @@ def _show(d: Derivation, goals: _Goals, step: ShowStep) -> None:
             _discharge(d, goals, type_, name)
             return
     raise ProofError(f"show {step.type} by {step.by}: {_describe(d, step.by)}", step.pos)
+
+
+def _lazy(make: Callable[[], list]) -> Iterator:
+    """The items of `make()`, computed only if someone asks for the first."""
+    yield from make()
+
+
+def _rewrites_to(d: Derivation, target: Term) -> list[tuple[Term, Term]]:
+    """The results of `rewrite` (§2.9) whose type is `target`, in the rule's order, found from
+    the target: a proof's proposition must differ from it at one place, where an equation's
+    left side stands and its right side is wanted. Listing every result instead costs
+    equations × proofs × occurrences, which a context of many lemmas cannot afford. (A result
+    equal to the target only up to renaming of binders is not found here; the full list,
+    tried next, has it.)"""
+    equations: dict[Term, list[tuple[int, str, Term]]] = {}
+    proofs: list[tuple[str, Term]] = []
+    for index, (name, definition) in enumerate(d.defs.items()):
+        t = definition.type
+        if type(t) is App and t.fn == EQ and len(t.args) == 2 and t.args[0] != t.args[1]:  # type: ignore[attr-defined]
+            left, right = d.eval(t.args[0]), d.eval(t.args[1])  # type: ignore[attr-defined]
+            equations.setdefault(left, []).append((index, name, right))
+        if definition.is_proof:
+            proofs.append((name, definition.eval_type))
+    found = []
+    for h_index, (h, prop) in enumerate(proofs):
+        for path in _differences(prop, target, ()):
+            old, new = _at(prop, path), _at(target, path)
+            for e_index, e, right in equations.get(old, ()):
+                if right == new:
+                    loc = "".join(f"@{i}" for i in path)
+                    value = App(Atom("rewrite"), (Atom(e), Atom(f"{h}@type{loc}")))
+                    found.append(((e_index, h_index, path), value))
+    return [(value, target) for _order, value in sorted(found, key=lambda f: f[0])]
+
+
+def _differences(t: Term, target: Term, path: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    """The paths (through applications) at which replacing `t`'s subterm by `target`'s makes
+    the two equal."""
+    if t == target:
+        return
+    yield path
+    if type(t) is App and type(target) is App and len(t.args) == len(target.args):  # type: ignore[attr-defined]
+        pairs = list(zip((t.fn, *t.args), (target.fn, *target.args)))  # type: ignore[attr-defined]
+        differ = [i for i, (a, b) in enumerate(pairs) if a != b]
+        if len(differ) == 1:
+            i = differ[0]
+            yield from _differences(pairs[i][0], pairs[i][1], path + (i,))
+
+
+def _at(t: Term, path: tuple[int, ...]) -> Term:
+    for i in path:
+        t = t.fn if i == 0 else t.args[i - 1]  # type: ignore[attr-defined]
+    return t
 
 
 def _construct(d: Derivation, goals: _Goals, step: ConstructStep) -> None:
@@ -579,6 +648,8 @@ def _goal_block(d: Derivation, goals: _Goals, step: GoalBlock) -> None:
         else:
             goals.close(proof)
         goals.proven += 1
+    else:  # it discharges nothing, but the core still checks it (as a fact no name can use)
+        goals.trail.append(("let", f"~{len(goals.trail)}", _to_core(d, step.term), proof))
 
 
 def _have(d: Derivation, goals: _Goals, step: HaveBlock) -> None:

@@ -5,8 +5,9 @@ a type; a definition's value must have its type; a name is declared once — S7)
 declaration that fails makes every later block fail with its located error (S5). A proof block
 whose name is taken fails (S2). Otherwise the untrusted `elaborate` — the step-by-step checker
 of `checker.py`, with its messages and the original's rules — is asked for a proof term of the
-block's statement; the block passes only if `Env.add_theorem` types that term as the
-statement, and only then is the statement available to later blocks (S1). Verify blocks come
+block's statement, and for the script of all its steps; the block passes only if the core
+types every step of the script and `Env.add_theorem` types the proof term as the statement,
+and only then is the statement available to later blocks (S1). Verify blocks come
 last and see the whole file (SPEC §3.2); each is a chain of facts the core types.
 """
 
@@ -22,7 +23,9 @@ from .terms import CoreError, Term, from_named
 from .typing import Env
 
 Block = ProofBlock | VerifyBlock
-Elaborate = Callable[[Block, "str | None", set[str]], Term]
+# The elaborator's answer: the proof term of a proof block's statement (None for a verify
+# block), and the script of every step, dead ones included, as a chain of `let`s and `λ`s.
+Elaborate = Callable[[Block, "str | None", set[str]], "tuple[Term | None, Term]"]
 Explain = Callable[[Declare | Assume, "str | None"], "PeanoError | None"]
 
 
@@ -105,16 +108,18 @@ class Checker:
 
     def _prove(self, block: Block, file: str | None) -> Verdict:
         try:
-            proof = self.elaborate(block, file, self.passed)
+            proof, script = self.elaborate(block, file, self.passed)
         except PeanoError as e:
             return Verdict(block, e.file or file, False, e.message, e.pos)
         except RecursionError:
             return Verdict(block, file, False, "the proof is too deeply nested", block.pos)
         try:
+            # Every step must check, also those after the goal is closed (SPEC §7 item 19).
+            self.env.check_script(script)
             if isinstance(block, ProofBlock):
+                if proof is None:
+                    raise CoreError("no proof term")
                 self.env.add_theorem(block.name, from_named(block.statement), proof)
-            else:
-                self.env.check_script(proof)
         except CoreError as e:
             message = f"the kernel's core refuses the proof: {e}"
             return Verdict(block, file, False, message, block.pos)
