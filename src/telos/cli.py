@@ -14,13 +14,14 @@ statement (trailing text, a second term, nesting deeper than the parser's limit)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from telos.peano import (
+    CheckedContext,
     PeanoError,
     bounded_recursion,
-    check_items,
     check_statement,
     load_file,
     load_items,
@@ -85,9 +86,11 @@ def cmd_check(file: str, lemmas: Sequence[str], theory: str | None) -> int:
             prelude = load_items(t.text, str(t.path))
         items = load_file(file)
         with bounded_recursion(file=file):
-            results = check_items(prelude + items)
-            # Only the blocks of the file itself are reported (the theory's own come first).
-            results = results[len(check_items(prelude)) :] if prelude else results
+            context = CheckedContext()
+            context.check(prelude)  # the theory's own blocks are not reported
+            # With LEMMA names, checking stops after the last of them: later blocks cannot
+            # change their verdicts (a verify block sees the whole file, so it checks all).
+            results = context.check(items, wanted=set(lemmas) or None)
     except UnknownTheoryError as e:
         return _unusable(str(e).strip("'\""))
     except PeanoError as e:
@@ -151,10 +154,16 @@ def cmd_prove(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
-    if args.command == "check":
-        return cmd_check(args.file, args.lemmas, args.theory)
-    if args.command == "prove":
-        return cmd_prove(args.goal, args.theory, args.search, args.budget, args.seed, args.model)
+    try:
+        if args.command == "check":
+            return cmd_check(args.file, args.lemmas, args.theory)
+        if args.command == "prove":
+            return cmd_prove(
+                args.goal, args.theory, args.search, args.budget, args.seed, args.model
+            )
+    except BrokenPipeError:  # `telos check … | head`: the reader has gone, nothing to say
+        sys.stdout = open(os.devnull, "w")  # Python flushes stdout at exit: let it go nowhere
+        return EXIT_FAILED
     return EXIT_UNUSABLE  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -5,7 +5,9 @@ The public surface, all of it:
 - terms: `Term`, `Atom`, `App`, `Arrow`, `Lambda`, `Decl`, `PatDecl` and `parse_term`,
   `parse_term_exact`, `parse_file`;
 - contexts: `Derivation` (with `Definition`), built from a theory by `load_theory_text`;
-- checking: `check_text`, `check_path` → `BlockResult` per block (SPEC §3, rules S1–S5);
+- checking: `check_text`, `check_path`, `check_items` → `BlockResult` per block (SPEC §3, rules
+  S1–S8), decided by the trusted core `telos.peano.core`; `CheckedContext`, a context that
+  grows by checked blocks (a theory, then lemmas one at a time, none checked twice);
 - search API: `ProofState` with `actions()` / `execute()`, the actions `Intro`, `UseArrow`,
   `SelectGoals`, `SelectConstruction` (SPEC §4), created by `new_proof_state`;
 - formats: `check_statement` (strict well-formedness), `normal_form`, `contract`,
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checker import BlockResult, check_items, load_context, require_closed
+from .checker import BlockResult, CheckedContext, check_items, load_context, require_closed
 from .derivation import Definition, Derivation
 from .errors import (
     DepthError,
@@ -51,6 +53,7 @@ __all__ = [
     "Arrow",
     "Atom",
     "BlockResult",
+    "CheckedContext",
     "Decl",
     "Definition",
     "DepthError",

@@ -67,7 +67,13 @@ class BlockResult:
             where = f" at {self.pos[0]}:{self.pos[1]}"
             if self.file is not None and self.file != main_file:
                 where = f" at {self.file}:{self.pos[0]}:{self.pos[1]}"
-        return f"{self.name}: error{where}: {self.message}"
+        message = self.message or ""
+        if len(message) > MESSAGE_LIMIT:  # a term of a hostile file can be megabytes long
+            message = message[: MESSAGE_LIMIT - 1] + "…"
+        return f"{self.name}: error{where}: {message}"
+
+
+MESSAGE_LIMIT = 1000  # characters of a failure's reason that `line` prints
 
 
 @dataclass

@@ -65,6 +65,7 @@ class Derivation(ArrowUses):
         "backward",
         "counter",
         "forward_refs",
+        "owned",
     )
 
     def __init__(self) -> None:
@@ -72,9 +73,12 @@ class Derivation(ArrowUses):
         # "existing values": term -> first name it was registered under (never overwritten)
         self.values: dict[Term, str] = {}
         # declared type -> names with exactly that type (raw-inhabited test, redundancy filter)
-        self.type_names: dict[Term, tuple[str, ...]] = {}
+        self.type_names: dict[Term, list[str]] = {}
         # evaluated type -> names (eval-inhabited test, backward enumeration)
-        self.eval_types: dict[Term, tuple[str, ...]] = {}
+        self.eval_types: dict[Term, list[str]] = {}
+        # The name lists of those two indexes that this derivation made itself and may extend
+        # in place; a copy shares the others with its original, so both copy before extending.
+        self.owned: set[int] = set()
         # evaluated object -> first name in insertion order that evaluates to it
         self.first_by_eval: dict[Term, str] = {}
         self.arrows: set[str] = set(BUILTIN_RULES)
@@ -105,6 +109,8 @@ class Derivation(ArrowUses):
         new.backward = self.backward
         new.counter = self.counter
         new.forward_refs = self.forward_refs
+        new.owned = set()
+        self.owned = set()  # the lists are shared now: the original copies before extending too
         return new
 
     # -- lookups ---------------------------------------------------------------------------
@@ -323,6 +329,12 @@ class Derivation(ArrowUses):
         evaluated: Term = Atom(name)
         if value is not None:
             evaluated = self.eval(value)
+            if _tree_size(evaluated, MAX_UNFOLDED) > MAX_UNFOLDED:
+                # Shared subterms make an unfolded value's tree exponential in the file
+                # (`d1 : nat = (+ d0 d0).` …): the walk below would never end (S8).
+                raise TypeCheckError(
+                    f"the value of {name} unfolds to more than {MAX_UNFOLDED} nodes", value.pos
+                )
             self._walk(evaluated, name, False)
             self.values.setdefault(value, name)
             if is_builtin_app(value):
@@ -376,17 +388,29 @@ class Derivation(ArrowUses):
         self._index(name, d)
 
     def _index(self, name: str, d: Definition) -> None:
-        self.type_names[d.type] = self.type_names.get(d.type, ()) + (name,)
-        self.eval_types[d.eval_type] = self.eval_types.get(d.eval_type, ()) + (name,)
+        self._append(self.type_names, d.type, name)
+        self._append(self.eval_types, d.eval_type, name)
         self.first_by_eval.setdefault(d.evaluated, name)
         if type(d.type) is Arrow:
             self.arrows.add(name)
         if d.value is not None:
             self.valued.add(name)
 
+    def _append(self, index: dict[Term, list[str]], key: Term, name: str) -> None:
+        """Add `name` to `index[key]`, in place when this derivation owns the list (amortised
+        constant time; a tuple rebuilt at each addition was quadratic in a wide term)."""
+        names = index.get(key)
+        if names is not None and id(names) in self.owned:
+            names.append(name)
+            return
+        names = [*names, name] if names is not None else [name]
+        index[key] = names
+        self.owned.add(id(names))
+
     def _reindex(self) -> None:
         """Rebuild every index after a redefinition (rare: theories and verify scripts only)."""
         self.type_names, self.eval_types, self.first_by_eval = {}, {}, {}
+        self.owned = set()
         self.arrows, self.valued = set(BUILTIN_RULES), set()
         for n, d in self.defs.items():
             if d.value is not None:
@@ -515,3 +539,34 @@ class Derivation(ArrowUses):
         if env and not term_info(value)[0].isdisjoint(env):
             return []  # a parameter's type mentions a bound variable
         return [{fname: value}]
+
+
+MAX_UNFOLDED = 20_000  # nodes of a definition's evaluated value that `define` walks
+
+
+def _tree_size(t: Term, limit: int) -> int:
+    """The number of nodes of `t` counted as a tree (a shared subterm once per occurrence),
+    stopping early once past `limit`; linear in the number of distinct subterms."""
+    sizes: dict[int, int] = {}
+
+    def size(u: Term) -> int:
+        known = sizes.get(id(u))
+        if known is not None:
+            return known
+        total = 1
+        k = type(u)
+        if k is App:
+            for child in (u.fn, *u.args):  # type: ignore[attr-defined]
+                total += size(child)
+                if total > limit:
+                    break
+        elif k is Arrow:
+            total += sum(size(i) for i in u.inputs) + size(u.output)  # type: ignore[attr-defined]
+        elif k is Lambda:
+            total += sum(size(p) for p in u.params) + size(u.body)  # type: ignore[attr-defined]
+        elif k is Decl:
+            total += size(u.type)  # type: ignore[attr-defined]
+        sizes[id(u)] = total
+        return total
+
+    return size(t)
