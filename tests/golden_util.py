@@ -3,13 +3,15 @@
 The golden data (recorded from the original Rust kernel) lives outside the checkout, in
 `../shared/peano/golden` (its README defines every file and how to compare). A test module
 that needs it calls `golden_path(...)` at module level: when the data is absent the whole
-module is skipped rather than failed.
+module is skipped — except under `CI=true`, where a missing checkout of `../shared` fails the
+run instead of passing it unseen.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import sys
@@ -29,6 +31,8 @@ def golden_path(*parts: str) -> Path:
     """The path of a golden file; skips the calling test module when it is not there."""
     path = GOLDEN_DIR.joinpath(*parts)
     if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"golden data not found under CI: {path}", pytrace=False)
         pytest.skip(f"golden data not found: {path}", allow_module_level=True)
     return path
 

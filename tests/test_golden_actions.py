@@ -24,7 +24,10 @@ import telos.peano
 from telos.peano import ProofState, ProofTree
 from telos.theories import THEORY_NAMES
 
-MIN_MATCH_RATE = 0.95
+# Every recorded state matches today (the soundness rules S1–S8 change none of them): the
+# match is asserted exact, so that a change losing one state is seen. docs/kernel.md would
+# list, with its reason, any state a deliberate difference made differ.
+DIFFERING_STATES = 0
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def test_replayed_states_match_the_recording_per_theory(replayed, theory_name, r
     matched, total = match_counts(replays)
     print(f"{theory_name}: {matched}/{total} recorded states match")
     record_property(f"states_matched_{theory_name}", f"{matched}/{total}")
-    assert matched >= MIN_MATCH_RATE * total, first_mismatches(replays)
+    assert matched == total, first_mismatches(replays)
 
 
 def test_replayed_states_match_the_recording_overall(replayed, record_property):
@@ -113,7 +116,7 @@ def test_replayed_states_match_the_recording_overall(replayed, record_property):
     reasons = Counter(r.mismatch.split(" ")[0] for r in replayed if r.mismatch is not None)
     print(f"overall: {matched}/{total} recorded states match; mismatches by kind: {reasons}")
     record_property("states_matched", f"{matched}/{total}")
-    assert matched >= MIN_MATCH_RATE * total, first_mismatches(replayed)
+    assert matched == total - DIFFERING_STATES, first_mismatches(replayed)
 
 
 def test_level_and_action_prefix_follow_the_last_action(replayed):
@@ -141,7 +144,7 @@ def test_level1_actions_and_construct_choices_come_in_the_recorded_order(replaye
             continue
         assert action_strings(r.state) == r.record["actions"], r.record["path"]
         checked += 1
-    assert checked >= MIN_MATCH_RATE * 4889  # 2688 level-1 + 2201 `construct` states
+    assert checked == 4889  # 2688 level-1 + 2201 `construct` states
 
 
 def test_about_a_third_of_the_level2_states_are_dead_ends(replayed):
