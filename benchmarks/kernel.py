@@ -15,6 +15,12 @@ Also printed: the same walks with the action cache on, the time to build a proof
 the theory text, and from a loaded theory), and the time to check `examples/`.
 
     python benchmarks/kernel.py [--walks 3000] [--seed 0] [--profile]
+    python benchmarks/kernel.py --against OTHER/src [--rounds 5]   # side by side
+
+With `--against`, this script runs itself alternately on this tree's kernel and on the one
+under OTHER/src (e.g. a `git worktree` of an earlier commit), one seed per round, and prints
+each round's eager calls/s and the median ratio: the like-for-like comparison on a noisy
+machine.
 """
 
 from __future__ import annotations
@@ -22,8 +28,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import random
+import re
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -90,7 +101,12 @@ def main() -> None:
     parser.add_argument("--walks", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true", help="print the eager walk's profile")
+    parser.add_argument("--against", metavar="SRC", help="another kernel's src/ to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.against:
+        side_by_side(args.against, args.rounds, args.walks)
+        return
 
     theory = load_theory("nat-add")
     loaded = load_theory_text(theory.text)
@@ -141,6 +157,24 @@ def main() -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
         print(out.getvalue())
+
+
+def side_by_side(other_src: str, rounds: int, walks: int) -> None:
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    eager = re.compile(r"action cache off  eager:\s+([\d,]+) calls/s")
+    rates: dict[str, list[float]] = {"this": [], "other": []}
+    for seed in range(rounds):
+        for label, src in (("other", other_src), ("this", here)):
+            env = {**os.environ, "PYTHONPATH": src}
+            command = [sys.executable, __file__, "--walks", str(walks), "--seed", str(seed)]
+            out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            rate = float(eager.search(out.stdout).group(1).replace(",", ""))  # type: ignore[union-attr]
+            rates[label].append(rate)
+            print(f"round {seed}  {label:5s}: {rate:10,.0f} eager calls/s")
+    ratios = [a / b for a, b in zip(rates["this"], rates["other"])]
+    print(f"median eager calls/s: this {statistics.median(rates['this']):,.0f}, other "
+          f"{statistics.median(rates['other']):,.0f}; ratio this/other per round "
+          f"{', '.join(f'{r:.2f}' for r in ratios)}, median {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":
