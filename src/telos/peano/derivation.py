@@ -361,18 +361,21 @@ class Derivation(ArrowUses):
     def _walk(self, t: Term, path: str, define_root: bool) -> Term | None:
         """Post-order walk through applications; returns the type of `t` when it is defined."""
         k = type(t)
+        known = None  # the types of an application's parts, as the walk found them
         if k is App:
             if is_builtin_app(t):
                 self.values.setdefault(t, path)
                 return None
-            self._walk(t.fn, path + "@0", True)  # type: ignore[attr-defined]
-            for i, a in enumerate(t.args, 1):  # type: ignore[attr-defined]
-                self._walk(a, f"{path}@{i}", True)
+            fn_type = self._walk(t.fn, path + "@0", True)  # type: ignore[attr-defined]
+            arg_types = [self._walk(a, f"{path}@{i}", True) for i, a in enumerate(t.args, 1)]  # type: ignore[attr-defined]
+            if fn_type is not None and all(a is not None for a in arg_types):
+                known = (fn_type, arg_types)
         elif k is Atom and is_numeric_atom(t.name):  # type: ignore[attr-defined]
             raise TypeCheckError(f"numeric literal {t.name} is not supported", t.pos)  # type: ignore[attr-defined]
         node_type = None
         if define_root:
-            node_type = self.type_of(t)
+            # An application is typed from its parts' types (each node typed once, S8).
+            node_type = self._type_of_app(t, None, None, known) if known else self.type_of(t)  # type: ignore[arg-type]
             node_type_type = self.type_of(node_type)
             is_proof = node_type_type == PROP or is_equality(node_type)
             self._set(path, Definition(node_type, t, is_proof, self.eval(t), self.eval(node_type)))
