@@ -35,6 +35,13 @@ from .terms import (
 )
 
 
+class EnumerationLimit(Exception):
+    """The forward enumeration tried as many candidates as it was allowed; `results` holds
+    what it found until then."""
+
+    results: list[tuple[Term, Term]] = []
+
+
 class ArrowUses:
     """The arrow-using methods of `Derivation` (they read its `defs`, indexes and `eval`)."""
 
@@ -43,7 +50,11 @@ class ArrowUses:
     # -- forward use of an arrow (§4.4) -----------------------------------------------------
 
     def forward_results(
-        self, name: str, preconditions: tuple[PatDecl, ...] = (), target: Term | None = None
+        self,
+        name: str,
+        preconditions: tuple[PatDecl, ...] = (),
+        target: Term | None = None,
+        max_tries: float = float("inf"),
     ) -> list[tuple[Term, Term]]:
         """Every `(value, type)` obtained by applying arrow `name` to objects of the context.
 
@@ -52,7 +63,9 @@ class ArrowUses:
         With an evaluated `target`, only results that can have that type are listed (in the
         same order): a declared input that the arrow's output fixes is tried only with the
         first object whose value is the one the target shows there. The checker asks so
-        first, since a context of many objects makes the full list costly.
+        first, since a context of many objects makes the full list costly. After `max_tries`
+        candidates tried, `EnumerationLimit` is raised with the results found so far (S8:
+        the number of argument tuples grows as objects ** inputs).
         """
         if name in BUILTIN_SET:
             return self.builtin_results(name)
@@ -67,10 +80,14 @@ class ArrowUses:
         if target is not None:
             if not self._fixes_inputs(arrow, target, forced):  # type: ignore[arg-type]
                 return []
-        self._forward(
-            Atom(name), inputs, 0, len(preconditions), arrow.output, {}, (), objects, out,  # type: ignore[attr-defined]
-            forced,
-        )
+        try:
+            self._forward(
+                Atom(name), inputs, 0, len(preconditions), arrow.output, {}, (), objects, out,  # type: ignore[attr-defined]
+                forced, [max_tries],
+            )
+        except EnumerationLimit as stop:
+            stop.results = out
+            raise
         return out
 
     def _fixes_inputs(self, arrow: Arrow, target: Term, forced: dict[str, Term]) -> bool:
@@ -104,6 +121,7 @@ class ArrowUses:
         objects: list[tuple[str, Term, Term]],
         out: list[tuple[Term, Term]],
         forced: dict[str, Term],
+        budget: list[float],
     ) -> None:
         if k == len(inputs):
             out.append((App(fn, args[n_ghost:]), self.eval(output)))
@@ -147,6 +165,9 @@ class ArrowUses:
             if cand_value in tried:
                 continue
             tried.add(cand_value)
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise EnumerationLimit()
             unifier: dict[str, Term] = {}
             if value_pattern is not None and not match(value_pattern, cand_value, unifier):
                 continue
@@ -186,6 +207,7 @@ class ArrowUses:
                 objects,
                 out,
                 forced,
+                budget,
             )
 
     # -- built-in rules (§2.9) ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import core
+from .arrows import EnumerationLimit
 from .core import CoreError
 from .derivation import Derivation
 from .errors import PeanoError, ProofError, TypeCheckError
@@ -422,12 +423,30 @@ def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> Iterable[tup
     if d.lookup(arrow) is None:
         goals.warnings.append(f"no arrow {arrow} in context")
         raise ProofError(f"{arrow} is not defined here (no arrow {arrow} in context)", pos)
-    return _lazy(lambda: d.forward_results(arrow))
+    return _lazy(lambda: _bounded_results(d, arrow)[0])
+
+
+MAX_TRIES = 50_000  # candidates a step's forward enumeration may try (S8), see docs/kernel.md
+
+
+def _bounded_results(d: Derivation, arrow: str) -> tuple[list[tuple[Term, Term]], bool]:
+    """The results of `arrow`, in order, as far as `MAX_TRIES` candidates (or, for a built-in
+    rule, results) go; and whether that is all of them."""
+    if arrow in BUILTIN_SET:
+        results = list(itertools.islice(d.iter_builtin_results(arrow), MAX_TRIES + 1))
+        return results[:MAX_TRIES], len(results) <= MAX_TRIES
+    try:
+        return d.forward_results(arrow, max_tries=MAX_TRIES), True
+    except EnumerationLimit as stop:
+        return stop.results, False
 
 
 def _describe(d: Derivation, arrow: str) -> str:
     """A failed step's reason: what the arrow does give (the whole list, as §3.3 counts it)."""
-    results = d.forward_results(arrow)
+    results, complete = _bounded_results(d, arrow)
+    if not complete:
+        return (f"its enumeration stops after {MAX_TRIES} candidates (a limit), with "
+                f"{len(results)} result(s), none of them this")
     if not results:
         return "it gives no result"
     shown = [str(type_) for _value, type_ in results[:6]]
@@ -467,7 +486,7 @@ def _lazy(make: Callable[[], list]) -> Iterator:
 
 
 def _rewrites_to(d: Derivation, target: Term) -> list[tuple[Term, Term]]:
-    """The results of `rewrite` (§2.9) whose type is `target`, in the rule's order, found from
+    """The first result of `rewrite` (§2.9) whose type is `target`, in the rule's order, found from
     the target: a proof's proposition must differ from it at one place, where an equation's
     left side stands and its right side is wanted. Listing every result instead costs
     equations × proofs × occurrences, which a context of many lemmas cannot afford. (A result
@@ -482,16 +501,20 @@ def _rewrites_to(d: Derivation, target: Term) -> list[tuple[Term, Term]]:
             equations.setdefault(left, []).append((index, name, right))
         if definition.is_proof:
             proofs.append((name, definition.eval_type))
-    found = []
+    best: tuple | None = None  # the first in the rule's order: equation, proof, path
     for h_index, (h, prop) in enumerate(proofs):
         for path in _differences(prop, target, ()):
             old, new = _at(prop, path), _at(target, path)
             for e_index, e, right in equations.get(old, ()):
-                if right == new:
-                    loc = "".join(f"@{i}" for i in path)
-                    value = App(Atom("rewrite"), (Atom(e), Atom(f"{h}@type{loc}")))
-                    found.append(((e_index, h_index, path), value))
-    return [(value, target) for _order, value in sorted(found, key=lambda f: f[0])]
+                if right == new:  # the first equation that fits is the earliest for this place
+                    if best is None or (e_index, h_index, path) < best[:3]:
+                        best = (e_index, h_index, path, e, h)
+                    break
+    if best is None:
+        return []
+    _e_index, _h_index, path, e, h = best
+    loc = "".join(f"@{i}" for i in path)
+    return [(App(Atom("rewrite"), (Atom(e), Atom(f"{h}@type{loc}"))), target)]
 
 
 def _differences(t: Term, target: Term, path: tuple[int, ...]) -> Iterator[tuple[int, ...]]:

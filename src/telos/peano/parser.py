@@ -53,7 +53,7 @@ from .syntax import (
     Using,
     VerifyBlock,
 )
-from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Pos, Term
+from .terms import App, Arrow, Atom, Decl, Lambda, PatDecl, Pos, Term, all_names
 
 __all__ = ["parse_file", "parse_term", "parse_term_exact"]
 
@@ -148,12 +148,22 @@ def _bind(parts: list[Term], last: Term) -> tuple[tuple[Term, ...], Term]:
     name, if a declaration's, joins the renaming; the declaration's own type is left alone.
     """
     names: dict[str, str] = {}
+    taken: set[str] | None = None  # every name the arrow or lambda holds, once needed
     for j, d in enumerate(parts):
         if names:
             d = _rename(d, names)
         if type(d) is Decl and not d.name.startswith("'"):  # type: ignore[attr-defined]
-            names[d.name] = "'" + d.name  # type: ignore[attr-defined]
-            d = Decl("'" + d.name, d.type, d.pos)  # type: ignore[attr-defined]
+            if taken is None:
+                taken = set().union(*map(all_names, parts), all_names(last))
+            # `n` becomes `'n`, unless a `'n` is written in its scope: that one is another
+            # variable, which the renamed `n` must not capture (S6); then `'n_0`, `'n_1`, …
+            new = "'" + d.name  # type: ignore[attr-defined]
+            k = 0
+            while new in taken:
+                new, k = f"'{d.name}_{k}", k + 1  # type: ignore[attr-defined]
+            names[d.name] = new  # type: ignore[attr-defined]
+            taken.add(new)
+            d = Decl(new, d.type, d.pos)  # type: ignore[attr-defined]
         parts[j] = d
     return tuple(parts), (_rename(last, names) if names else last)
 
