@@ -419,7 +419,7 @@ def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> Iterable[tup
     prints a warning and carries on to the same failure, the error names the cause.
     """
     if arrow in BUILTIN_SET:
-        return d.iter_builtin_results(arrow)
+        return itertools.islice(d.iter_builtin_results(arrow), MAX_BUILTIN_RESULTS)
     if d.lookup(arrow) is None:
         goals.warnings.append(f"no arrow {arrow} in context")
         raise ProofError(f"{arrow} is not defined here (no arrow {arrow} in context)", pos)
@@ -427,14 +427,19 @@ def _results(d: Derivation, goals: _Goals, arrow: str, pos: Pos) -> Iterable[tup
 
 
 MAX_TRIES = 50_000  # candidates a step's forward enumeration may try (S8), see docs/kernel.md
+# Results of a built-in rule listed past the targeted search: each can be as large as the
+# context's terms (a rewrite copies its proposition), so their number is kept small. The
+# targeted search finds every fitting rewrite but those equal only up to binder names.
+MAX_BUILTIN_RESULTS = 1_000
 
 
 def _bounded_results(d: Derivation, arrow: str) -> tuple[list[tuple[Term, Term]], bool]:
     """The results of `arrow`, in order, as far as `MAX_TRIES` candidates (or, for a built-in
     rule, results) go; and whether that is all of them."""
     if arrow in BUILTIN_SET:
-        results = list(itertools.islice(d.iter_builtin_results(arrow), MAX_TRIES + 1))
-        return results[:MAX_TRIES], len(results) <= MAX_TRIES
+        cap = MAX_BUILTIN_RESULTS
+        results = list(itertools.islice(d.iter_builtin_results(arrow), cap + 1))
+        return results[:cap], len(results) <= cap
     try:
         return d.forward_results(arrow, max_tries=MAX_TRIES), True
     except EnumerationLimit as stop:
@@ -445,7 +450,9 @@ def _describe(d: Derivation, arrow: str) -> str:
     """A failed step's reason: what the arrow does give (the whole list, as §3.3 counts it)."""
     results, complete = _bounded_results(d, arrow)
     if not complete:
-        return (f"its enumeration stops after {MAX_TRIES} candidates (a limit), with "
+        limit = MAX_BUILTIN_RESULTS if arrow in BUILTIN_SET else MAX_TRIES
+        what = "results" if arrow in BUILTIN_SET else "candidates"
+        return (f"its enumeration stops after {limit} {what} (a limit), with "
                 f"{len(results)} result(s), none of them this")
     if not results:
         return "it gives no result"
