@@ -279,6 +279,16 @@ class ArrowUses:
         self, name: str, goal: Term, modes: tuple[str, ...] = ()
     ) -> Iterator[tuple[Term, ...]]:
         """`subgoal_lists`, one at a time (so that asking whether there is any stops early)."""
+        for open_, _args in self.iter_apply_witnesses(name, goal, modes):
+            yield open_
+
+    def iter_apply_witnesses(
+        self, name: str, goal: Term, modes: tuple[str, ...] = ()
+    ) -> Iterator[tuple[tuple[Term, ...], tuple]]:
+        """Each list of open premises with the arguments that give it, one per input of the
+        arrow: the unifier's value or the chosen inhabitant for a declared input, the first
+        object that proves a discharged premise, `("goal", i)` for the i-th open one. The
+        checker turns them into the proof term of an `apply`."""
         d = self.defs.get(name)
         if d is None or type(d.type) is not Arrow:
             return
@@ -294,7 +304,7 @@ class ArrowUses:
             concluded = _uncurried(self.eval(apply_unifier(arrow.output, u)))  # type: ignore[attr-defined]
             if not alpha_equivalent(concluded, _uncurried(self.eval(goal))):
                 continue
-            yield from self._subgoals(arrow.inputs, 0, u, (), modes)  # type: ignore[attr-defined]
+            yield from self._subgoals(arrow.inputs, 0, u, (), (), modes)  # type: ignore[attr-defined]
 
     def _subgoals(
         self,
@@ -302,15 +312,16 @@ class ArrowUses:
         k: int,
         u: dict[str, Term],
         acc: tuple[Term, ...],
+        args: tuple,
         modes: tuple[str, ...],
-    ) -> Iterator[tuple[Term, ...]]:
+    ) -> Iterator[tuple[tuple[Term, ...], tuple]]:
         if k == len(inputs):
-            yield acc
+            yield acc, args
             return
         current = inputs[k]
         if type(current) is Decl:
             if current.name in u:
-                yield from self._subgoals(inputs, k + 1, u, acc, modes)
+                yield from self._subgoals(inputs, k + 1, u, acc, args + (u[current.name],), modes)
                 return
             target = self.eval(apply_unifier(current.type, u))
             seen: set[Term] = set()
@@ -322,17 +333,19 @@ class ArrowUses:
                 seen.add(key)
                 bound = dict(u)
                 bound[current.name] = Atom(n)
-                yield from self._subgoals(inputs, k + 1, bound, acc, modes)
+                yield from self._subgoals(inputs, k + 1, bound, acc, args + (Atom(n),), modes)
             return
         g = self.eval(apply_unifier(current, u))
         if free_params(g):
             return  # an open premise (every free parameter counts, input types too: S6)
-        if g in self.eval_types:
-            yield from self._subgoals(inputs, k + 1, u, acc, modes)  # discharged
+        proofs = self.eval_types.get(g)
+        if proofs:  # discharged by the first object that proves it
+            yield from self._subgoals(inputs, k + 1, u, acc, args + (Atom(proofs[0]),), modes)
         elif k < len(modes) and modes[k] == "infer":
             return
         else:
-            yield from self._subgoals(inputs, k + 1, u, acc + (g,), modes)
+            open_premise = ("goal", len(acc))
+            yield from self._subgoals(inputs, k + 1, u, acc + (g,), args + (open_premise,), modes)
 
 
 def telescope_apart(arrow: Arrow) -> Arrow:

@@ -40,7 +40,7 @@ from .syntax import (
     Using,
     VerifyBlock,
 )
-from .terms import App, Arrow, Atom, Decl, Pos, Term, apply_unifier, atoms, free_variables, subst
+from .terms import App, Arrow, Atom, Decl, Pos, Term, all_names, atoms, subst
 
 
 @dataclass(frozen=True)
@@ -368,16 +368,12 @@ def _to_core(d: Derivation, t: Term) -> core.Term:
 
 def _unfold_objects(d: Derivation, t: Term) -> Term:
     """`t` with every subterm object replaced by its value (closed terms: nothing captured)."""
-    names = [n for n in _atom_names(t) if "@" in n]
+    names = [n for n in all_names(t) if "@" in n]
     for name in names:
         definition = d.lookup(name)
         if definition is not None and definition.value is not None:
             t = subst(t, name, _unfold_objects(d, definition.value))
     return t
-
-
-def _atom_names(t: Term) -> set[str]:
-    return {a.name for a in atoms(t)}
 
 
 def _no_numeric_atoms(*terms: Term) -> None:
@@ -701,42 +697,11 @@ def _apply_witness(
 ) -> tuple[core.Term, list] | None:
     """The arrow and its arguments for an `apply` that leaves exactly `chosen` open: for each
     input, a core term, or `("goal", i)` for the i-th open premise."""
-    arrow = d.lookup(name).type  # type: ignore[union-attr]
-    for u in d.ndunify(arrow.output, goal):  # type: ignore[attr-defined]
-        for open_, args in _premises(d, arrow.inputs, 0, u, (), ()):  # type: ignore[attr-defined]
-            if len(open_) == len(chosen) and all(
-                d.equivalent(g, c) for g, c in zip(open_, chosen)
-            ):
-                slots = [a if isinstance(a, tuple) else _to_core(d, a) for a in args]
-                return _to_core(d, Atom(name)), slots
+    for open_, args in d.iter_apply_witnesses(name, goal):
+        if len(open_) == len(chosen) and all(d.equivalent(g, c) for g, c in zip(open_, chosen)):
+            slots = [a if isinstance(a, tuple) else _to_core(d, a) for a in args]
+            return _to_core(d, Atom(name)), slots
     return None
-
-
-def _premises(d: Derivation, inputs: tuple, k: int, u: dict, open_: tuple, args: tuple):
-    """The subgoal enumeration of SPEC §4.5 (as `Derivation.subgoal_lists`), keeping the
-    argument chosen for every input: the unifier's value or an inhabitant for a declared input,
-    the first object that proves a plain one, or the open premise it becomes."""
-    if k == len(inputs):
-        yield open_, args
-        return
-    current = inputs[k]
-    if type(current) is Decl:
-        if current.name in u:
-            yield from _premises(d, inputs, k + 1, u, open_, args + (u[current.name],))
-            return
-        target = d.eval(apply_unifier(current.type, u))
-        for n in d.eval_types.get(target, ()):
-            bound = {**u, current.name: Atom(n)}
-            yield from _premises(d, inputs, k + 1, bound, open_, args + (Atom(n),))
-        return
-    g = d.eval(apply_unifier(current, u))
-    if free_variables(g):
-        return
-    proofs = d.eval_types.get(g)
-    if proofs:
-        yield from _premises(d, inputs, k + 1, u, open_, args + (Atom(proofs[0]),))
-    else:
-        yield from _premises(d, inputs, k + 1, u, open_ + (g,), args + (("goal", len(open_)),))
 
 
 # -- contexts for proof states ---------------------------------------------------------------
