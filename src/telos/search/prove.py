@@ -212,10 +212,14 @@ def prove_many(
     seed: int = 0,
     options: dict | None = None,
     on_step: Callable[[int, int], None] | None = None,
+    seeds: Sequence[int] | None = None,
 ) -> list[SearchResult]:
     """Run one search per problem, interleaved: each round, one policy call evaluates the
     pending states of every unfinished search. `on_step(expansions, finished)` reports
     progress after every round. Results come back in the order of `problems`.
+
+    Problem k searches with seed `seeds[k]` when given, else `seed + k`: a caller that wants
+    results independent of how problems are grouped passes one seed per problem.
 
     Every goal is checked before any search starts: a goal that is not exactly one
     well-formed statement raises (see `_goal`), and so does a theory text that does not load.
@@ -228,9 +232,11 @@ def prove_many(
         if problem.theory not in derivations:
             derivations[problem.theory] = load_theory_text(problem.theory)
         goals.append(_goal(problem, derivations[problem.theory]))
+    if seeds is not None and len(seeds) != len(problems):
+        raise ValueError(f"{len(seeds)} seeds for {len(problems)} problems")
     searches = [
-        _Search(problem, derivations[problem.theory], goal, strategy, budget, seed + k,
-                options or {})
+        _Search(problem, derivations[problem.theory], goal, strategy, budget,
+                seed + k if seeds is None else seeds[k], options or {})
         for k, (problem, goal) in enumerate(zip(problems, goals))
     ]
     with bounded_recursion():  # policies print states: deep terms need the guard's room
