@@ -54,8 +54,16 @@ def train(
     lr: float = 1e-3,
     grad_clip: float = 1.0,
     on_step: Callable[[StepLog], None] | None = None,
+    sampling: str = "random",
 ) -> list[StepLog]:
-    """Train `model` in place for `steps` steps; return one `StepLog` per step."""
+    """Train `model` in place for `steps` steps; return one `StepLog` per step.
+
+    `sampling`: "random" draws each batch's examples independently (with replacement);
+    "epochs" walks shuffled passes over the examples, each example once per pass — the loop's
+    way, with `steps` sized to the data (passes × examples / batch).
+    """
+    if sampling not in ("random", "epochs"):
+        raise ValueError(f"unknown sampling {sampling!r}")
     if steps < 0 or batch_size <= 0:
         raise ValueError("steps must be ≥ 0 and batch_size > 0")
     if not examples and not goals:
@@ -65,6 +73,7 @@ def train(
     opt = optimizer if optimizer is not None else make_optimizer(model, lr)
     nan = float("nan")
     logs: list[StepLog] = []
+    order: list[int] = []  # the rest of the current pass ("epochs")
     model.net.train()
     try:
         for step in range(steps):
@@ -73,7 +82,16 @@ def train(
             terms = []
             train_value = progress_value = nan
             if examples:
-                batch = [examples[rng.randrange(len(examples))] for _ in range(batch_size)]
+                if sampling == "epochs":
+                    picked = []
+                    while len(picked) < min(batch_size, len(examples)):
+                        if not order:
+                            order = list(range(len(examples)))
+                            rng.shuffle(order)
+                        picked.append(order.pop())
+                    batch = [examples[k] for k in picked]
+                else:
+                    batch = [examples[rng.randrange(len(examples))] for _ in range(batch_size)]
                 nll, count = model.completion_nll([(e.prompt, e.completion) for e in batch])
                 train_loss = nll / max(count, 1)
                 train_value = float(train_loss.detach())

@@ -1,0 +1,1 @@
+"""The Hydra configs of `telos run` (package data; see docs/loop.md)."""
