@@ -299,13 +299,28 @@ class LanguageModel:
 
     # -- training ------------------------------------------------------------------------
 
-    def completion_nll(self, pairs: Sequence[tuple[str, str]]) -> tuple[torch.Tensor, int]:
+    def completion_nll(
+        self, pairs: Sequence[tuple[str, str]], max_tokens: int = 4096
+    ) -> tuple[torch.Tensor, int]:
         """(summed negative log-likelihood of the completion tokens, their count), with
-        gradients; prompt tokens are masked out."""
+        gradients; prompt tokens are masked out.
+
+        Rows are grouped by length, at most `max_tokens` padded tokens per forward pass: a
+        training batch drawn at random mixes 20- and 300-character examples, and padding all
+        of them to the longest made a step 2-3x slower on CPU (tiny, batch 32).
+        """
         encoded = [self.encode(p, c) for p, c in pairs]
-        rows = [e.ids for e in encoded]
-        token_logp = self._token_logprobs(rows)
-        mask = torch.zeros_like(token_logp)
-        for b, e in enumerate(encoded):
-            mask[b, e.start - 1 : len(e.ids) - 1] = 1.0
-        return -(token_logp * mask).sum(), int(mask.sum().item())
+        total: torch.Tensor | None = None
+        count = 0
+        for group in self._batches([len(e.ids) for e in encoded], max_tokens):
+            token_logp = self._token_logprobs([encoded[i].ids for i in group])
+            mask = torch.zeros_like(token_logp)
+            for b, i in enumerate(group):
+                e = encoded[i]
+                mask[b, e.start - 1 : len(e.ids) - 1] = 1.0
+            part = -(token_logp * mask).sum()
+            total = part if total is None else total + part
+            count += int(mask.sum().item())
+        if total is None:
+            total = torch.zeros((), device=self.device, requires_grad=True)
+        return total, count
