@@ -1,14 +1,18 @@
 """The `telos` command.
 
-    telos check FILE.p [LEMMA ...] [--theory NAME]
-    telos prove "GOAL" --theory NAME [--search S] [--budget N] [--seed S]
+    telos check FILE.p [LEMMA ...] [--theory NAME_OR_PATH]
+    telos prove "GOAL" --theory NAME [--search S] [--budget N] [--seed S] [--model CKPT]
+    telos run [HYDRA FLAGS] [KEY=VALUE ...]
 
-Exit status: 0 when every requested block verifies (or the goal is proven), 1 when some block
-fails (or no proof is found within the budget), 2 when the input cannot be used at all (one
-located message on stderr). Never a traceback for bad input.
+Exit status: 0 when every requested block verifies (or the goal is proven, or the run
+completes), 1 when some block fails (or no proof is found within the budget, or the run
+failed), 2 when the input cannot be used at all (one located message on stderr). Never a
+traceback for bad input.
 
 A GOAL may have whitespace around it; anything else that is not exactly one well-formed
 statement (trailing text, a second term, nesting deeper than the parser's limit) is unusable.
+
+`telos run` is a Hydra application (`telos.cli.run`): its arguments go to Hydra, not argparse.
 """
 
 from __future__ import annotations
@@ -18,20 +22,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from telos.peano import (
-    CheckedContext,
-    PeanoError,
-    bounded_recursion,
-    check_statement,
-    load_file,
-    load_items,
-    load_theory_text,
-)
 from telos.peano.errors import one_line
 from telos.search.strategies import STRATEGIES
-from telos.theories import THEORY_NAMES, UnknownTheoryError, load_theory
+from telos.theories import THEORY_NAMES
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNUSABLE", "cmd_check", "cmd_prove", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,8 +46,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("lemmas", nargs="*", metavar="LEMMA", help="check only these blocks")
     check.add_argument(
         "--theory",
-        metavar="NAME",
-        help=f"load a packaged theory first ({', '.join(THEORY_NAMES)})",
+        metavar="NAME_OR_PATH",
+        help=f"load a theory first: a packaged one ({', '.join(THEORY_NAMES)}) or a .p file",
     )
     prove = commands.add_parser("prove", help="search for a proof of one goal")
     prove.add_argument("goal", help="a statement, e.g. \"[('a0 : nat) -> (= (+ z 'a0) 'a0)]\"")
@@ -60,6 +57,12 @@ def _build_parser() -> argparse.ArgumentParser:
     prove.add_argument("--seed", type=int, default=0)
     prove.add_argument("--model", metavar="CKPT", help="a checkpoint directory (default: the "
                        "uniform policy)")
+    # Listed for `telos --help` only: `telos run …` is dispatched to Hydra before argparse.
+    commands.add_parser(
+        "run",
+        help="the bootstrap loop, a Hydra application (telos run --help)",
+        add_help=False,
+    ).add_argument("overrides", nargs=argparse.REMAINDER, metavar="KEY=VALUE")
     return parser
 
 
@@ -73,88 +76,34 @@ def _positive(text: str) -> int:
     return value
 
 
-def _unusable(message: str) -> int:
+def unusable(message: str) -> int:
+    """Print `telos: error: MESSAGE` (one line) on stderr; the exit status of unusable input."""
     print(f"telos: error: {one_line(message)}", file=sys.stderr)
     return EXIT_UNUSABLE
 
 
 def cmd_check(file: str, lemmas: Sequence[str], theory: str | None) -> int:
-    try:
-        prelude = []
-        if theory is not None:
-            t = load_theory(theory)
-            prelude = load_items(t.text, str(t.path))
-        items = load_file(file)
-        with bounded_recursion(file=file):
-            context = CheckedContext()
-            context.check(prelude)  # the theory's own blocks are not reported
-            # With LEMMA names, checking stops after the last of them: later blocks cannot
-            # change their verdicts (a verify block sees the whole file, so it checks all).
-            results = context.check(items, wanted=set(lemmas) or None)
-    except UnknownTheoryError as e:
-        return _unusable(str(e).strip("'\""))
-    except PeanoError as e:
-        return _unusable(e.located())
-    if lemmas:
-        first: dict[str, object] = {}
-        for r in results:
-            first.setdefault(r.name, r)
-        missing = [name for name in lemmas if name not in first]
-        if missing:
-            return _unusable(f"{file}: no block named {', '.join(missing)}")
-        results = [first[name] for name in dict.fromkeys(lemmas)]  # type: ignore[misc]
-    for r in results:
-        print(r.line(main_file=file))  # type: ignore[attr-defined]
-    failed = sum(not r.ok for r in results)  # type: ignore[attr-defined]
-    if not results:
-        print(f"{file}: no proofs found", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    from .check import cmd_check as check
+
+    return check(file, lemmas, theory)
 
 
 def cmd_prove(
     goal: str, theory_name: str, search: str, budget: int, seed: int, model: str | None = None
 ) -> int:
-    from tqdm import tqdm
+    from .prove import cmd_prove as prove
 
-    from telos.search import Problem, UniformPolicy, prove
-
-    try:
-        theory = load_theory(theory_name)
-        # Checked here, against the text as given, so that a position names its column.
-        check_statement(load_theory_text(theory.text), goal, file="GOAL")
-    except UnknownTheoryError as e:
-        return _unusable(str(e).strip("'\""))
-    except PeanoError as e:
-        return _unusable(e.located())
-    policy = UniformPolicy()
-    if model is not None:
-        from telos.model import CheckpointError, ModelPolicy, load_checkpoint
-
-        try:
-            policy = ModelPolicy(load_checkpoint(model))
-        except CheckpointError as e:
-            return _unusable(str(e))
-    problem = Problem(theory.text, theory.premises, goal.strip(), name="goal")
-    # The bar appears only when the search runs over a second (tqdm's `delay`).
-    with tqdm(total=budget, desc="expansions", unit="node", delay=1.0, file=sys.stderr,
-              leave=False) as bar:
-        def on_step(expansions: int, finished: int) -> None:
-            bar.update(min(expansions, budget) - bar.n)
-
-        try:
-            result = prove(problem, policy, search, budget, seed, on_step=on_step)
-        except PeanoError as e:  # e.g. a state too deep to print for the policy
-            return _unusable(e.located())
-    if result.success:
-        print(result.proof, end="")
-        return EXIT_OK
-    print(f"no proof within {budget} nodes")
-    return EXIT_FAILED
+    return prove(goal, theory_name, search, budget, seed, model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["run"]:
+            from .run import main as run_main
+
+            return run_main(argv[1:])
+        args = _build_parser().parse_args(argv)
         if args.command == "check":
             return cmd_check(args.file, args.lemmas, args.theory)
         if args.command == "prove":
