@@ -250,7 +250,7 @@ class LanguageModel:
                 input_ids=torch.from_numpy(tree_ids).to(self.device),
                 attention_mask=torch.from_numpy(sees).unsqueeze(1).to(self.device),
                 position_ids=torch.from_numpy(positions).to(self.device),
-                past_key_values=prompts.past_key_values,
+                cache=prompts.cache,
                 use_cache=False,
             )
             hidden = torch.cat([hidden, tree.last_hidden_state], dim=1)
