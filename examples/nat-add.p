@@ -127,3 +127,23 @@ theorem eq_trans_nat : [('a : nat) -> ('b : nat) -> ('c : nat) -> (= 'a 'b) -> (
     intro h2 : (= b c).
     show (= a c) by rewrite.
 }
+
+/* s n = n + 1: succ_eq_add_one of the Natural Number Game, add_one read backwards. */
+theorem succ_eq_add_one : [('n : nat) -> (= (s 'n) (+ 'n (s z)))] {
+    intro n : nat.
+    show (= (+ n (s z)) (s n)) by add_one.
+    show (= (s n) (+ n (s z))) by eq_symm.
+}
+
+/* (a + b) + c = (a + c) + b: both sides reassociate (add_assoc), then b + c = c + b (add_comm). */
+theorem add_right_comm : [('a : nat) -> ('b : nat) -> ('c : nat) -> (= (+ (+ 'a 'b) 'c) (+ (+ 'a 'c) 'b))] {
+    intro a : nat.
+    intro b : nat.
+    intro c : nat.
+    show (= (+ (+ a b) c) (+ a (+ b c))) by add_assoc.
+    show (= (+ b c) (+ c b)) by add_comm.
+    show (= (+ (+ a b) c) (+ a (+ c b))) by rewrite.
+    show (= (+ (+ a c) b) (+ a (+ c b))) by add_assoc.
+    show (= (+ a (+ c b)) (+ (+ a c) b)) by eq_symm.
+    show (= (+ (+ a b) c) (+ (+ a c) b)) by rewrite.
+}

@@ -112,3 +112,66 @@ theorem double_neg_elim : [('A : prop) -> (not (not 'A)) -> 'A] {
         show A by exfalso.
     }
 }
+
+/* A ∨ B → ¬A → B: disjunctive syllogism, by cases (or_e), the A case absurd (not_e, exfalso). */
+theorem disjunctive_syllogism : [('A : prop) -> ('B : prop) -> (or 'A 'B) -> (not 'A) -> 'B] {
+    intro A : prop.
+    intro B : prop.
+    intro h : (or A B).
+    intro na : (not A).
+    apply or_e.
+    goal [A -> B] {
+        intro a : A.
+        show false by not_e.
+        show B by exfalso.
+    }
+    goal [B -> B] {
+        intro b : B.
+    }
+}
+
+/* ¬(A ∨ B) → ¬A ∧ ¬B: a De Morgan law; each conjunct by not_i, refuting the disjunction. */
+theorem not_or : [('A : prop) -> ('B : prop) -> (not (or 'A 'B)) -> (and (not 'A) (not 'B))] {
+    intro A : prop.
+    intro B : prop.
+    intro h : (not (or A B)).
+    apply and_i.
+    goal (not A) {
+        apply not_i.
+        goal [A -> false] {
+            intro a : A.
+            show (or A B) by or_il.
+            show false by not_e.
+        }
+    }
+    goal (not B) {
+        apply not_i.
+        goal [B -> false] {
+            intro b : B.
+            show (or A B) by or_ir.
+            show false by not_e.
+        }
+    }
+}
+
+/* ¬A ∧ ¬B → ¬(A ∨ B): the converse De Morgan law, by not_i and cases on the disjunction. */
+theorem and_not_or : [('A : prop) -> ('B : prop) -> (and (not 'A) (not 'B)) -> (not (or 'A 'B))] {
+    intro A : prop.
+    intro B : prop.
+    intro h : (and (not A) (not B)).
+    show (not A) by and_el.
+    show (not B) by and_er.
+    apply not_i.
+    goal [(or A B) -> false] {
+        intro o : (or A B).
+        apply or_e.
+        goal [A -> false] {
+            intro a : A.
+            show false by not_e.
+        }
+        goal [B -> false] {
+            intro b : B.
+            show false by not_e.
+        }
+    }
+}

@@ -1,7 +1,8 @@
 """The packaged reference theories: their Peano text and premise lists, by name.
 
 Each theory is a ``.p`` file shipped as package data next to this module; ``premises.json``
-holds, for each theory, the premises the prover may use, in their canonical order.
+holds, for each theory, the premises the prover may use, in their canonical order. Goal sets
+(`goals/*.json`, read by `load_goal_set`) are the theorems the loop is steered toward.
 """
 
 from __future__ import annotations
@@ -12,7 +13,19 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["THEORY_NAMES", "Theory", "UnknownTheoryError", "load_theory"]
+from .goalsets import GOAL_SET_NAMES, Goal, GoalSet, GoalSetError, load_goal_set
+
+__all__ = [
+    "GOAL_SET_NAMES",
+    "THEORY_NAMES",
+    "Goal",
+    "GoalSet",
+    "GoalSetError",
+    "Theory",
+    "UnknownTheoryError",
+    "load_goal_set",
+    "load_theory",
+]
 
 THEORY_NAMES: tuple[str, ...] = ("nat-add", "nat-mul", "groups", "propositional-logic")
 
