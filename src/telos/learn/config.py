@@ -19,6 +19,7 @@ from telos.theories import THEORY_NAMES, load_theory
 from .schedules import SCHEDULES
 
 EXECUTORS = ("local", "ray")
+AVAILABLE_EXECUTORS = ("local",)  # `ray` comes with the scale-out work
 MODEL_SIZES = ("auto", "tiny", "small", "paper")
 DEVICES = ("auto", "cpu", "cuda")
 MAX_THEORY_BYTES = 4 * 1024 * 1024
@@ -133,6 +134,9 @@ class LoopConfig:
             bucket_easy=_float(buckets, "easy", 0.0, 100.0, prefix="buckets."),
             max_facts=_int(hindsight, "max_facts", 0, "hindsight."),
         )
+        if out.executor not in AVAILABLE_EXECUTORS:
+            raise ConfigError(f"executor={out.executor} is not available in this version "
+                              f"(available: {', '.join(AVAILABLE_EXECUTORS)})")
         if out.bucket_hard > out.bucket_easy:
             raise ConfigError(
                 f"buckets.hard={out.bucket_hard} is above buckets.easy={out.bucket_easy}"
@@ -187,6 +191,8 @@ def user_premises(derivation: Derivation) -> tuple[str, ...]:
 
 def _read_text(path: Path, key: str) -> str:
     try:
+        if not path.exists():
+            raise ConfigError(f"{key}={path}: no such file")
         if not path.is_file():
             raise ConfigError(f"{key}={path}: not a regular file")
         if path.stat().st_size > MAX_THEORY_BYTES:

@@ -50,6 +50,7 @@ from .records import append_jsonl, read_json, read_jsonl, write_json, write_json
 from .schedules import alpha_at, alpha_at_step
 from .state import (
     LIBRARY,
+    LIBRARY_STATE,
     METRICS,
     TRAIN_LOG,
     LoopState,
@@ -114,10 +115,9 @@ class Loop:
             if path.exists() and len(read_jsonl(path)) != keep:
                 append_jsonl(path, [], keep=keep)
         if self.config.library:
-            library = self._library()
-            if len(library.lemmas) != state.library_lemmas:
-                library.truncate(state.library_lemmas)
-                library.save(self.run_dir / LIBRARY)
+            library = self._library(keep=state.library_lemmas)
+            if (self.run_dir / LIBRARY_STATE).exists():
+                self._save_library(library)
 
     # -- 1. conjecture ---------------------------------------------------------------------
 
@@ -187,7 +187,7 @@ class Loop:
             for a in attempts:
                 if a.proven:
                     library.add(a.statement, a.proof or "", iteration=i, log_prob=a.log_prob)
-            library.save(self.run_dir / LIBRARY)
+            self._save_library(library)
             state.library_lemmas = len(library.lemmas)
         proven = [r["text"] for r in results if r["proven"]]
         state.proven.extend(proven)
@@ -286,7 +286,7 @@ class Loop:
             record[f"{key}_proven"] = sum(r["proven"] for r in rows)
         write_jsonl(folder / "goal_examples.jsonl", (e.to_json() for e in goal_examples))
         if library is not None:
-            library.save(self.run_dir / LIBRARY)
+            self._save_library(library)
             state.library_lemmas = len(library.lemmas)
         record.update(iteration=i, time_eval=time.perf_counter() - start)
         record["eval_proven"] = record.pop("eval_set_proven")
@@ -327,14 +327,24 @@ class Loop:
         shutil.rmtree(final, ignore_errors=True)  # a copy left by a crash after the rename
         tmp.rename(final)
 
-    def _library(self) -> Library:
+    def _library(self, keep: int | None = None) -> Library:
+        """The lemma library as saved (its first `keep` lemmas: those of the saved state)."""
         from .library import Library
 
         theory = self.inputs.theory
-        path = self.run_dir / LIBRARY
-        if path.exists():
-            return Library.load(path, theory.text, theory.premises, theory.file)
-        return Library(theory.text, theory.premises, theory.file)
+        path = self.run_dir / LIBRARY_STATE
+        if not path.exists():
+            return Library(theory.text, theory.premises, theory.file)
+        data = read_json(path)
+        if keep is not None:
+            data["lemmas"] = data["lemmas"][:keep]
+        return Library.from_json(data, theory.text, theory.premises, theory.file)
+
+    def _save_library(self, library: Library) -> None:
+        """`library.json` (lemmas with their metadata: what a resume reads) and `library.p`
+        (the same lemmas as a Peano file, for `telos check library.p --theory THEORY`)."""
+        write_json(self.run_dir / LIBRARY_STATE, library.to_json())
+        library.save(self.run_dir / LIBRARY)
 
     def _conjecture_text(self, statement: str) -> str:
         from telos.peano import check_statement, normal_form

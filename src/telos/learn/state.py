@@ -22,6 +22,7 @@ from .records import read_json, write_json
 
 STATE, RUN, CONFIG = "state.json", "run.json", "config.yaml"
 METRICS, TRAIN_LOG, LIBRARY = "metrics.jsonl", "train.jsonl", "library.p"
+LIBRARY_STATE = "library.json"
 PHASES = ("conjecture", "prove", "train", "eval")
 
 
